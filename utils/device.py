@@ -1,0 +1,32 @@
+"""Pick the fastest available device: a CUDA GPU, Apple's MPS, or the CPU."""
+
+from __future__ import annotations
+
+import torch
+
+
+def select_device(prefer: str | None = None) -> torch.device:
+    """Return ``cuda`` if a CUDA GPU is present, else ``mps`` on Apple silicon, else ``cpu``.
+
+    Args:
+        prefer: force a device by name ("cpu", "cuda", "mps"), e.g. to compare speeds.
+
+    Raises:
+        RuntimeError: if ``prefer`` names a device this machine does not have.
+    """
+    if prefer is not None:
+        available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": _mps_available()}
+        if not available.get(prefer, False):
+            raise RuntimeError(f"Device {prefer!r} is not available here; available: "
+                               f"{[name for name, ok in available.items() if ok]}")
+        return torch.device(prefer)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if _mps_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())

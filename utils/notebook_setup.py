@@ -1,0 +1,65 @@
+"""The first code cell of every notebook: seeds, device, versions and run mode in one call."""
+
+from __future__ import annotations
+
+import platform
+import random
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from utils.course_mode import CourseMode, get_course_mode
+from utils.device import select_device
+from utils.paths import DATA_DIR, REPO_ROOT
+
+#: The book's seed.
+DEFAULT_SEED = 1234
+
+
+@dataclass(frozen=True)
+class NotebookContext:
+    """What the setup cell hands to the rest of a notebook.
+
+    Attributes:
+        device: where tensors and the model go (cuda, mps or cpu).
+        mode: full or smoke mode (see ``utils.course_mode``).
+        seed: the seed given to ``random``, NumPy and PyTorch.
+    """
+
+    device: torch.device
+    mode: CourseMode
+    seed: int
+
+
+def seed_everything(seed: int = DEFAULT_SEED) -> None:
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU) with one number."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds CUDA and MPS generators
+
+
+def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True) -> NotebookContext:
+    """Seed everything, pick the device, read the run mode, and print a short report.
+
+    Args:
+        seed: seed for ``random``, NumPy and PyTorch, so a rerun repeats its numbers.
+        verbose: print versions, device, mode and paths.
+
+    Returns:
+        A :class:`NotebookContext` with ``device``, ``mode`` and ``seed``.
+    """
+    import torchvision  # imported here so the report shows the version actually loaded
+
+    seed_everything(seed)
+    mode = get_course_mode()
+    device = select_device()
+    if verbose:
+        print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
+              f"torchvision {torchvision.__version__}, NumPy {np.__version__}")
+        print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})"
+                                     if device.type == "cuda" else ""))
+        print(f"Repository: {REPO_ROOT}   data: {DATA_DIR}")
+        print(f"Seed: {seed}.  {mode.describe()}")
+    return NotebookContext(device=device, mode=mode, seed=seed)
