@@ -110,8 +110,8 @@ def get_course_mode(environ: Mapping[str, str] | None = None) -> CourseMode:
 
 STANDIN_BANNER = """\
 ################################################################################
-#  STAND-IN WEIGHTS: this VGG16 is RANDOMLY INITIALISED, not trained on         #
+#  STAND-IN WEIGHTS: this VGG16 is RANDOMLY INITIALISED, not trained on        #
 #  ImageNet. Smoke mode uses it because the real weights are not available.    #
 #  Every prediction, loss and accuracy below is MEANINGLESS; the code paths    #
-#  are real. Get the real weights with:  python -m utils.prepare_data --weights #
+#  are real. Real weights: python -m utils.prepare_data --weights              #
 ################################################################################"""

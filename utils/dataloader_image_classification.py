@@ -1,7 +1,7 @@
 """The book's data API for the ants-and-bees task: transforms, file lists, Dataset.
 
 Public names and positional signatures follow chapter 1 of the book
-(``ImageTransform``, ``make_datapath_list``, ``HymenopteraDataset``) so readers
+(``BaseTransform``, ``ImageTransform``, ``make_datapath_list``, ``HymenopteraDataset``) so readers
 feel at home; the bugs of the original notes are fixed (labels come from the
 parent folder's name, not from fixed string offsets; images are converted to RGB;
 non-image files are left out).
@@ -40,6 +40,37 @@ IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 PHASES = ("train", "val")
 
 
+class BaseTransform:
+    """The fixed preprocessing a pretrained VGG16 expects (no randomness).
+
+    ``Resize(resize)`` scales the shorter side to ``resize`` pixels (keeping the
+    aspect ratio), ``CenterCrop(resize)`` cuts the central square, ``ToTensor``
+    turns the ``(H, W, C)`` 0..255 picture into a ``(C, H, W)`` float tensor in 0..1,
+    and ``Normalize(mean, std)`` shifts each channel to the statistics the network
+    saw during its ImageNet training.
+
+    Args:
+        resize: output side length in pixels (224 for VGG16).
+        mean: per-channel mean (R, G, B).
+        std: per-channel standard deviation (R, G, B).
+
+    Because the class defines ``__call__``, an instance is used like a function:
+    ``BaseTransform(224, MEAN, STD)(img)`` returns a tensor ``(3, 224, 224)``.
+    """
+
+    def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
+        self.base_transform = transforms.Compose([
+            transforms.Resize(resize),
+            transforms.CenterCrop(resize),
+            transforms.ToTensor(),
+            transforms.Normalize(mean, std),
+        ])
+
+    def __call__(self, img: Image.Image) -> torch.Tensor:
+        """Preprocess one PIL image; returns a float tensor ``(3, resize, resize)``."""
+        return self.base_transform(img)
+
+
 class ImageTransform:
     """Preprocessing for training (with augmentation) and validation (without).
 
@@ -59,19 +90,14 @@ class ImageTransform:
     """
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
-        self.data_transform: dict[str, transforms.Compose] = {
+        self.data_transform: dict[str, Callable[[Image.Image], torch.Tensor]] = {
             "train": transforms.Compose([
                 transforms.RandomResizedCrop(resize, scale=(0.5, 1.0)),
                 transforms.RandomHorizontalFlip(),
                 transforms.ToTensor(),
                 transforms.Normalize(mean, std),
             ]),
-            "val": transforms.Compose([
-                transforms.Resize(resize),
-                transforms.CenterCrop(resize),
-                transforms.ToTensor(),
-                transforms.Normalize(mean, std),
-            ]),
+            "val": BaseTransform(resize, mean, std),  # the same fixed steps as for inference
         }
 
     def __call__(self, img: Image.Image, phase: str = "train") -> torch.Tensor:
