@@ -162,14 +162,18 @@ def resolve_mirror(mirror: str | Path | None) -> Mirror | None:
     return Mirror(chosen) if chosen else None
 
 
-def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None) -> str:
-    """Put ``name`` at ``dest`` from the mirror if it has it, else from ``url``. Returns a verb."""
+def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None) -> tuple[str, str]:
+    """Put ``name`` at ``dest`` from the mirror if it has it, else from ``url``.
+
+    Returns:
+        ``(how, origin)``: e.g. ``("copied from mirror /media/usb", "/media/usb/x.zip")``.
+    """
     source = mirror.get(name) if mirror else None
     if source is not None:
         copy_file(source, dest, desc=f"copy {name}")
-        return f"copied from mirror {mirror.root}"
+        return f"copied from mirror {mirror.root}", str(source)
     download(url, dest, desc=f"download {name}")
-    return f"downloaded from {url}"
+    return f"downloaded from {url}", url
 
 
 # --------------------------------------------------------------------------- single files
@@ -182,11 +186,11 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
         return f"{artifact.name}: present and verified, nothing to do"
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
         staged = Path(tmp) / artifact.name
-        how = _fetch(artifact.name, artifact.url, staged, mirror)
+        how, origin = _fetch(artifact.name, artifact.url, staged, mirror)
         digest = sha256_file(staged)
         if digest != artifact.sha256:
             raise DataToolError(
-                f"{artifact.name} {how} has sha256 {digest[:12]}..., expected "
+                f"{origin} has sha256 {digest[:12]}..., expected "
                 f"{artifact.sha256[:12]}...: a corrupted or different file. Nothing was kept; "
                 "fix the mirror copy or try the download again."
             )
@@ -225,29 +229,32 @@ def verify_dataset(dataset_dir: Path, manifest: Path = DATASET_MANIFEST) -> list
     return problems
 
 
-def _safe_member_path(member: str, zip_path: Path) -> PurePosixPath:
+def _safe_member_path(member: str, zip_label: str) -> PurePosixPath:
     """The member's path if it stays inside the target folder; else a DataToolError."""
     name = member.replace("\\", "/")
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
         raise DataToolError(
-            f"{zip_path} contains the entry {member!r}, which would be written outside the "
+            f"{zip_label} contains the entry '{member}', which would be written outside the "
             "target folder. The archive was refused and nothing was extracted; get a clean copy."
         )
     return pure
 
 
-def safe_extract(zip_path: Path, target: Path) -> list[Path]:
+def safe_extract(zip_path: Path, target: Path, label: str | None = None) -> list[Path]:
     """Extract a zip into ``target``, refusing it whole if any entry would escape ``target``.
 
-    Every entry is checked before anything is written. Returns the files written.
+    Every entry is checked before anything is written. ``label`` names the zip in error
+    messages (e.g. its mirror path or URL, when ``zip_path`` is a temporary copy).
+    Returns the files written.
 
     Raises:
         DataToolError: for an unsafe entry or a damaged zip, naming the zip.
     """
+    label = label or str(zip_path)
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            members = [(info, _safe_member_path(info.filename, zip_path)) for info in zf.infolist()]
+            members = [(info, _safe_member_path(info.filename, label)) for info in zf.infolist()]
             written = []
             for info, rel in members:
                 if info.is_dir() or not rel.parts:
@@ -260,18 +267,18 @@ def safe_extract(zip_path: Path, target: Path) -> list[Path]:
             return written
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zipfile.zlib.error) as err:
         raise DataToolError(
-            f"{zip_path} is not a readable zip ({err}): a truncated or corrupted download or "
+            f"{label} is not a readable zip ({err}): a truncated or corrupted download or "
             "mirror copy. Nothing was kept; fetch it again."
         ) from None
 
 
-def _dataset_root_in(extracted: Path) -> Path:
+def _dataset_root_in(extracted: Path, origin: str) -> Path:
     """Where ``train/`` and ``val/`` are inside an extracted zip (with or without a top folder)."""
     for candidate in (extracted / DATASET_NAME, extracted):
         if (candidate / "train").is_dir() and (candidate / "val").is_dir():
             return candidate
     raise DataToolError(
-        f"the {DATASET_ZIP} archive holds no train/ and val/ folders: it is not the ants-and-bees "
+        f"{origin} holds no train/ and val/ folders: it is not the ants-and-bees "
         "data set. Replace the mirror copy."
     )
 
@@ -292,17 +299,17 @@ def prepare_dataset(data_dir: Path, mirror: Mirror | None,
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
         zip_path = Path(tmp) / DATASET_ZIP
-        how = _fetch(DATASET_ZIP, url, zip_path, mirror)
-        if how.startswith("downloaded") and sha256_file(zip_path) != DATASET_ZIP_SHA256:
+        how, origin = _fetch(DATASET_ZIP, url, zip_path, mirror)
+        if origin == url and sha256_file(zip_path) != DATASET_ZIP_SHA256:
             print(f"note: {DATASET_ZIP} from {url} differs from the known official bytes; "
                   "checking its content file by file instead.")
         extracted = Path(tmp) / "extracted"
-        safe_extract(zip_path, extracted)
-        root = _dataset_root_in(extracted)
+        safe_extract(zip_path, extracted, label=origin)
+        root = _dataset_root_in(extracted, origin)
         bad = [p for p in verify_dataset(root, manifest) if not p.startswith("extra:")]
         if bad:
             raise DataToolError(
-                f"{DATASET_ZIP} ({how}) does not hold the expected data set: "
+                f"{origin} does not hold the expected data set: "
                 f"{len(bad)} file(s) missing or changed, e.g. {bad[0]}. Nothing was changed in "
                 f"{dataset_dir}; replace the mirror copy or download again."
             )
@@ -341,11 +348,11 @@ def prefetch_weights(mirror: Mirror | None) -> str:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".fetch-") as tmp:
         staged = Path(tmp) / CHECKPOINT_FILENAME
-        how = _fetch(CHECKPOINT_FILENAME, WEIGHTS.url, staged, mirror)
+        how, origin = _fetch(CHECKPOINT_FILENAME, WEIGHTS.url, staged, mirror)
         digest = sha256_file(staged)
         if not is_genuine_sha256(digest):
             raise DataToolError(
-                f"{CHECKPOINT_FILENAME} {how} has sha256 {digest[:8]}..., not "
+                f"{origin} has sha256 {digest[:8]}..., not "
                 f"{GENUINE_SHA256_PREFIX}...: not the ImageNet checkpoint (or damaged). Nothing was kept."
             )
         os.replace(staged, dest)

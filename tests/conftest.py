@@ -1,0 +1,40 @@
+"""Shared fixtures. Every test here runs without network: sockets to other hosts are refused."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from utils.paths import HYMENOPTERA_DIR, REPO_ROOT
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only_connect(self: socket.socket, address, *args, **kwargs):
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (host.startswith("127.") or host in {"localhost", "::1"}
+                                  or self.family == getattr(socket, "AF_UNIX", None)):
+        return _real_connect(self, address, *args, **kwargs)
+    raise OSError(f"network access is disabled in tests (tried {address!r})")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse any connection that leaves this machine, so a test that needs the network fails."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only_connect)
+
+
+@pytest.fixture(scope="session")
+def dataset_dir() -> Path:
+    """The prepared ants-and-bees data set; tells how to prepare it if it is missing."""
+    if not (HYMENOPTERA_DIR / "train").is_dir():
+        pytest.fail(f"{HYMENOPTERA_DIR} is missing: run `make data` (or `python -m utils.prepare_data "
+                    "--mirror DIR`) before the tests.")
+    return HYMENOPTERA_DIR
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
