@@ -1,0 +1,91 @@
+"""Loading VGG16 weights: a pre-seeded hub cache without network, the offline message, the stand-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from utils.course_mode import FULL_MODE, SMOKE_MODE
+from utils.pretrained_vgg import (CHECKPOINT_FILENAME, GENUINE_SHA256_PREFIX, VGG16_NUM_PARAMETERS,
+                                  CheckpointError, WeightsUnavailableError, hub_checkpoint_path,
+                                  is_genuine_sha256, load_vgg16, make_standin_vgg16)
+
+
+@pytest.fixture(scope="module")
+def seeded_torch_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A torch hub cache holding a RANDOM-weight VGG16 under the ImageNet file name (a stand-in)."""
+    home = tmp_path_factory.mktemp("torch_home")
+    path = home / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    path.parent.mkdir(parents=True)
+    torch.save(make_standin_vgg16(seed=5).state_dict(), path)
+    return home
+
+
+def test_names_follow_torchvision() -> None:
+    assert CHECKPOINT_FILENAME == "vgg16-397923af.pth" and GENUINE_SHA256_PREFIX == "397923af"
+    assert is_genuine_sha256("397923AF" + "0" * 56) and not is_genuine_sha256("0" * 64)
+
+
+def test_hub_path_honours_torch_home(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    assert hub_checkpoint_path() == tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+
+
+def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home: Path, monkeypatch,
+                                                              capsys) -> None:
+    monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
+    net, info = load_vgg16(FULL_MODE, progress=False)
+    assert info.source == "imagenet" and info.path == hub_checkpoint_path()
+    assert not info.genuine and info.sha256 and not info.sha256.startswith(GENUINE_SHA256_PREFIX)
+    out = capsys.readouterr().out
+    assert "NOT THE IMAGENET CHECKPOINT" in out and str(info.path) in out
+    expected = make_standin_vgg16(seed=5).state_dict()
+    for name in ("features.0.weight", "classifier.6.bias"):
+        assert torch.equal(net.state_dict()[name], expected[name]), "weights must come from the cache file"
+    assert sum(p.numel() for p in net.parameters()) == VGG16_NUM_PARAMETERS
+
+
+def test_offline_without_cache_gives_an_actionable_message(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    with pytest.raises(WeightsUnavailableError) as err:
+        load_vgg16(FULL_MODE, progress=False, verbose=False)
+    message = str(err.value)
+    assert "prepare_data --weights" in message and str(tmp_path / "hub" / "checkpoints") in message
+    assert "COURSE_SMOKE=1" in message
+    assert not (tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME).exists()
+
+
+def test_smoke_mode_offline_uses_a_labelled_deterministic_standin(tmp_path: Path, monkeypatch,
+                                                                   capsys) -> None:
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    net, info = load_vgg16(SMOKE_MODE, progress=False)
+    assert info.source == "standin" and not info.genuine and info.path is None
+    assert "STAND-IN WEIGHTS" in capsys.readouterr().out
+    assert torch.equal(net.classifier[6].weight, make_standin_vgg16().classifier[6].weight)
+
+
+def test_standin_leaves_the_global_random_state_alone() -> None:
+    torch.manual_seed(0)
+    expected = torch.rand(2)
+    torch.manual_seed(0)
+    make_standin_vgg16(seed=9)
+    assert torch.equal(torch.rand(2), expected)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "foreign"])
+def test_broken_cached_file_names_the_file_and_the_fix(seeded_torch_home: Path, tmp_path: Path,
+                                                       monkeypatch, damage: str) -> None:
+    path = tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    path.parent.mkdir(parents=True)
+    if damage == "truncated":
+        good = seeded_torch_home / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+        with open(good, "rb") as fh:
+            path.write_bytes(fh.read(5_000_000))
+    else:
+        torch.save(torch.nn.Linear(2, 2).state_dict(), path)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    with pytest.raises(CheckpointError) as err:
+        load_vgg16(SMOKE_MODE, progress=False, verbose=False)  # even smoke mode must not hide this
+    assert str(path) in str(err.value) and "delete it" in str(err.value)
