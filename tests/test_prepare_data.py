@@ -282,3 +282,21 @@ def test_errors_are_one_line_with_exit_status_1(tmp_path: Path, capsys) -> None:
     assert pd.main(["--data-dir", str(tmp_path / "d"), "--mirror", str(tmp_path / "nope")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: mirror folder")
+
+
+def test_a_mirror_with_weights_fills_the_hub_cache_too(tmp_path: Path, monkeypatch, capsys) -> None:
+    import utils.pretrained_vgg as pv
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setattr(pv, "is_genuine_sha256", lambda digest: True)  # no real 528 MB file here
+    calls = []
+    monkeypatch.setattr(pd, "prepare_dataset", lambda *a, **k: calls.append("dataset") or "dataset ok")
+    monkeypatch.setattr(pd, "prepare_file", lambda *a, **k: "file ok")
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    assert pd.main(["--data-dir", str(tmp_path / "d"), "--mirror", str(mirror)]) == 0
+    assert "vgg16" not in capsys.readouterr().out, "no weights in the mirror: nothing to say about them"
+    (mirror / "vgg16-397923af.pth").write_bytes(b"pretend weights")
+    assert pd.main(["--data-dir", str(tmp_path / "d"), "--mirror", str(mirror)]) == 0
+    assert "copied from mirror" in capsys.readouterr().out
+    assert (tmp_path / "torch/hub/checkpoints/vgg16-397923af.pth").read_bytes() == b"pretend weights"

@@ -327,6 +327,12 @@ def prepare_dataset(data_dir: Path, mirror: Mirror | None,
 # --------------------------------------------------------------------------- weights
 
 
+def _checkpoint_filename() -> str:
+    from utils.pretrained_vgg import CHECKPOINT_FILENAME  # imports torch: only when weights matter
+
+    return CHECKPOINT_FILENAME
+
+
 def prefetch_weights(mirror: Mirror | None) -> str:
     """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download).
 
@@ -453,7 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mirror", metavar="DIR",
                         help=f"take files from this local mirror folder first (default: ${MIRROR_ENV_VAR})")
     parser.add_argument("--weights", action="store_true",
-                        help="also put the VGG16 ImageNet weights (528 MB) into the torch hub cache")
+                        help="also put the VGG16 ImageNet weights (528 MB) into the torch hub cache "
+                             "(done anyway when the mirror holds them)")
     parser.add_argument("--verify", action="store_true",
                         help="fetch nothing: re-check every file on disk, name each missing or "
                              "changed one, exit 1 if any")
@@ -486,7 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(prepare_dataset(data_dir, mirror))
         for artifact in FILE_ARTIFACTS:
             print(prepare_file(artifact, data_dir, mirror))
-        if args.weights:
+        # A mirror that carries the weights is a classroom's whole kit: take them too (a local copy).
+        mirror_has_weights = mirror is not None and (mirror.root / _checkpoint_filename()).is_file()
+        if args.weights or mirror_has_weights:
             print(prefetch_weights(mirror))
         return 0
     except DataToolError as err:
