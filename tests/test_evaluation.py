@@ -1,0 +1,162 @@
+"""Tests for utils.evaluation: predictions over a loader, confusion matrix, and the figures."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from matplotlib.colors import to_rgba
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from utils.evaluation import (
+    MISTAKE_COLOR,
+    Predictions,
+    confusion_matrix,
+    gallery_indices,
+    plot_confusion_matrix,
+    plot_image_prediction,
+    plot_learning_curves,
+    predict_dataloader,
+    predict_image,
+    show_prediction_gallery,
+)
+from utils.training import EpochStats, History
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+class FixedLogits(nn.Module):
+    """Returns the logits stored in the first pixel: channel 0 -> class 0, channel 1 -> class 1."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x[:, :2, 0, 0]
+
+
+def make_data() -> TensorDataset:
+    """6 images (3, 8, 8) whose first pixel decides the prediction; labels 0,0,0,1,1,1.
+    The model gets images 1 (ant as bee) and 5 (bee as ant) wrong."""
+    images = torch.zeros(6, 3, 8, 8)
+    predicted = [0, 1, 0, 1, 1, 0]
+    for i, cls in enumerate(predicted):
+        images[i, cls, 0, 0] = 2.0
+    return TensorDataset(images, torch.tensor([0, 0, 0, 1, 1, 1]))
+
+
+def test_confusion_matrix_counts_true_rows_against_predicted_columns() -> None:
+    cm = confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], num_classes=2)
+    assert cm.tolist() == [[1, 1], [1, 2]]
+    assert confusion_matrix(torch.tensor([2, 2, 0]), torch.tensor([1, 2, 0]), 3).tolist() == [
+        [1, 0, 0], [0, 0, 0], [0, 1, 1]]
+
+
+def test_confusion_matrix_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="length"):
+        confusion_matrix([0, 1], [0], 2)
+    with pytest.raises(ValueError, match="0..1"):
+        confusion_matrix([0, 2], [0, 1], 2)
+
+
+def test_predict_dataloader_keeps_order_probabilities_and_training_mode() -> None:
+    data = make_data()
+    net = nn.Sequential(FixedLogits())
+    net.train()
+    preds = predict_dataloader(net, DataLoader(data, batch_size=4), device="cpu")
+    assert preds.labels.tolist() == [0, 0, 0, 1, 1, 1]
+    assert preds.preds.tolist() == [0, 1, 0, 1, 1, 0]
+    assert preds.probs.shape == (6, 2)
+    assert torch.allclose(preds.probs.sum(dim=1), torch.ones(6))
+    assert preds.probs[0, 0] == pytest.approx(torch.softmax(torch.tensor([2.0, 0.0]), 0)[0].item())
+    assert preds.accuracy == pytest.approx(4 / 6)
+    assert preds.mistakes == [1, 5]
+    assert net.training  # mode restored
+
+
+def test_predict_dataloader_runs_in_eval_mode() -> None:
+    net = nn.Sequential(nn.Flatten(), nn.Dropout(0.9), nn.Linear(3 * 8 * 8, 2))
+    loader = DataLoader(make_data(), batch_size=6)
+    first, second = predict_dataloader(net, loader, "cpu"), predict_dataloader(net, loader, "cpu")
+    assert torch.equal(first.probs, second.probs)  # dropout off, so no randomness
+
+
+def test_plot_confusion_matrix_labels_axes_and_writes_counts() -> None:
+    fig = plot_confusion_matrix(torch.tensor([[3, 1], [2, 4]]), ("ants", "bees"), title="Val")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ants", "bees"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ants", "bees"]
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "3", "4"]
+    assert ax.get_title().startswith("Val") and "0.7000 (7/10)" in ax.get_title()
+    with pytest.raises(ValueError):
+        plot_confusion_matrix(torch.zeros(3, 3), ("ants", "bees"))
+
+
+def test_learning_curves_plot_val_from_epoch_0_and_train_from_epoch_1() -> None:
+    history = History()
+    for epoch, phase, loss, acc in [(0, "val", 0.7, 0.5), (1, "train", 0.5, 0.7), (1, "val", 0.2, 0.96),
+                                    (2, "train", 0.3, 0.9), (2, "val", 0.15, 0.97)]:
+        history.add(EpochStats(epoch, phase, loss, acc, 1.0, 10))
+    fig = plot_learning_curves(history, title="Transfer learning")
+    ax_loss, ax_acc = fig.axes
+    assert (ax_loss.get_title(), ax_acc.get_title()) == ("Loss", "Accuracy")
+    assert fig._suptitle.get_text() == "Transfer learning"
+    for ax in (ax_loss, ax_acc):
+        assert "epoch" in ax.get_xlabel() and ax.get_ylabel()
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert list(lines["val"].get_xdata()) == [0, 1, 2]
+        assert list(lines["train"].get_xdata()) == [1, 2]
+    assert list(ax_acc.get_lines()[1].get_ydata()) == [0.5, 0.96, 0.97]
+    with pytest.raises(ValueError):
+        plot_learning_curves(History())
+
+
+def test_gallery_indices_show_mistakes_within_the_limit() -> None:
+    labels = torch.zeros(40, dtype=torch.long)
+    preds = labels.clone()
+    preds[[3, 17, 30]] = 1
+    p = Predictions(labels, preds, torch.full((40, 2), 0.5))
+    chosen = gallery_indices(p, max_images=8)
+    assert len(chosen) == 8 and chosen == sorted(chosen)
+    assert {3, 17, 30} <= set(chosen)
+    assert gallery_indices(p, max_images=50) == list(range(40))
+
+
+def test_prediction_gallery_titles_read_pred_over_true_with_mistakes_in_red() -> None:
+    data = make_data()
+    preds = predict_dataloader(nn.Sequential(FixedLogits()), DataLoader(data, batch_size=6), "cpu")
+    fig = show_prediction_gallery(data, preds, ncols=3)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    colors = [ax.title.get_color() for ax in fig.axes if ax.get_title()]
+    assert len(titles) == 6
+    assert titles[1].startswith("✗ bees / ants") and titles[5].startswith("✗ ants / bees")
+    assert titles[0].startswith("✓ ants / ants")
+    red = to_rgba(MISTAKE_COLOR)
+    assert [to_rgba(c) == red for c in colors] == [False, True, False, False, False, True]
+    assert "2 of 6" in fig._suptitle.get_text()
+
+
+def test_prediction_gallery_refuses_predictions_of_other_data() -> None:
+    data = make_data()
+    preds = predict_dataloader(nn.Sequential(FixedLogits()), DataLoader(data, batch_size=6), "cpu")
+    with pytest.raises(ValueError, match="6 predictions"):
+        show_prediction_gallery(TensorDataset(torch.zeros(2, 3, 8, 8), torch.zeros(2)), preds)
+
+
+def test_predict_image_and_its_figure() -> None:
+    image = torch.zeros(3, 8, 8)
+    image[1, 0, 0] = 3.0
+    net = nn.Sequential(FixedLogits()).train()
+    probs = predict_image(net, image, device="cpu")
+    assert probs.shape == (2,) and probs.sum().item() == pytest.approx(1.0)
+    assert int(probs.argmax()) == 1 and net.training
+    fig = plot_image_prediction(image, probs, ("ants", "bees"), title="A new image")
+    ax_img, ax_bar = fig.axes
+    assert ax_img.get_title() == "predicted: bees"
+    assert [t.get_text() for t in ax_bar.get_yticklabels()] == ["ants", "bees"]
+    assert ax_bar.get_xlabel() == "softmax probability"
+    with pytest.raises(ValueError):
+        plot_image_prediction(image, torch.tensor([1.0]), ("ants", "bees"))

@@ -1,0 +1,288 @@
+"""Tests for utils.training: freezing, parameter groups, the training loop and run summaries.
+
+The loop is tested on a tiny network with VGG16's naming (``features`` / ``classifier``
+with layers 0, 3 and 6) and 8x8 images, so the whole file runs in a few seconds.
+Parameter names of the real VGG16 are checked on a model built on the ``meta``
+device (structure only, no memory, no initialisation cost).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pytest
+import torch
+from torch import nn, optim
+from torch.utils.data import DataLoader, TensorDataset
+from torchvision import models
+
+from utils.training import (
+    FINE_TUNING_GROUPS,
+    TRANSFER_LEARNING_PARAM_NAMES,
+    History,
+    count_parameters,
+    describe_param_groups,
+    format_run_comparison,
+    freeze_all_except,
+    load_run_summary,
+    make_dataloaders,
+    make_fine_tuning_param_groups,
+    run_summary,
+    run_summary_path,
+    save_run_summary,
+    train_model,
+)
+
+
+def tiny_vgg_like(num_classes: int = 2, seed: int = 0) -> nn.Module:
+    """A VGG16-shaped toy: features.0 conv, classifier.0/3/6 linear, inputs (B, 3, 8, 8)."""
+    torch.manual_seed(seed)
+    return nn.Sequential(OrderedDict(
+        features=nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)),
+        flatten=nn.Flatten(),
+        classifier=nn.Sequential(
+            nn.Linear(4 * 4 * 4, 16), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(16, 16), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(16, num_classes)),
+    ))
+
+
+def toy_dataset(n: int = 16, seed: int = 0) -> TensorDataset:
+    """n images (3, 8, 8); class 1 images are brighter, so the task is learnable."""
+    gen = torch.Generator().manual_seed(seed)
+    labels = torch.arange(n) % 2
+    images = torch.randn(n, 3, 8, 8, generator=gen) * 0.5 + labels.view(-1, 1, 1, 1) * 1.5 - 0.75
+    return TensorDataset(images, labels)
+
+
+def toy_loaders(n: int = 16, batch_size: int = 8) -> dict[str, DataLoader]:
+    return make_dataloaders(toy_dataset(n, seed=0), toy_dataset(n, seed=1), batch_size=batch_size, seed=0)
+
+
+@pytest.fixture(scope="module")
+def meta_vgg16() -> nn.Module:
+    """The real VGG16 structure with the 2-class head, on the meta device (names and shapes only)."""
+    with torch.device("meta"):
+        net = models.vgg16(weights=None)
+        net.classifier[6] = nn.Linear(in_features=4096, out_features=2)
+    return net
+
+
+# ----------------------------------------------------------------------------- freezing and groups
+
+
+def test_transfer_learning_trains_only_the_new_head_8194_parameters(meta_vgg16: nn.Module) -> None:
+    params_to_update = freeze_all_except(meta_vgg16, TRANSFER_LEARNING_PARAM_NAMES)
+    trainable = [name for name, p in meta_vgg16.named_parameters() if p.requires_grad]
+    assert trainable == ["classifier.6.weight", "classifier.6.bias"]
+    assert [tuple(p.shape) for p in params_to_update] == [(2, 4096), (2,)]
+    assert count_parameters(meta_vgg16) == 8_194 == 4096 * 2 + 2
+    assert count_parameters(meta_vgg16, trainable_only=False) == 134_268_738
+
+
+def test_freeze_all_except_rejects_a_misspelt_name() -> None:
+    net = tiny_vgg_like()
+    with pytest.raises(ValueError, match="classifer.6.weight"):
+        freeze_all_except(net, ["classifer.6.weight"])
+
+
+def test_fine_tuning_groups_hold_exactly_the_named_parameters(meta_vgg16: nn.Module) -> None:
+    for p in meta_vgg16.parameters():
+        p.requires_grad = False  # the helper must switch them on itself
+    groups = make_fine_tuning_param_groups(meta_vgg16)
+    by_name = {g["name"]: g for g in groups}
+    assert [g["name"] for g in groups] == list(FINE_TUNING_GROUPS)
+    assert [g["lr"] for g in groups] == [1e-4, 5e-4, 1e-3]
+
+    feature_names = [n for n, _ in meta_vgg16.named_parameters() if n.startswith("features.")]
+    assert len(feature_names) == 26  # 13 conv layers x (weight, bias)
+    assert by_name["features"]["param_names"] == feature_names
+    assert by_name["classifier.0 + classifier.3"]["param_names"] == [
+        "classifier.0.weight", "classifier.0.bias", "classifier.3.weight", "classifier.3.bias"]
+    assert by_name["classifier.6"]["param_names"] == ["classifier.6.weight", "classifier.6.bias"]
+
+    params = dict(meta_vgg16.named_parameters())
+    for g in groups:  # the tensors are the model's own, in the same order as the names
+        assert all(p is params[n] for p, n in zip(g["params"], g["param_names"], strict=True))
+    assert all(p.requires_grad for p in meta_vgg16.parameters())
+    assert sum(len(g["params"]) for g in groups) == len(params)
+
+
+def test_fine_tuning_groups_work_with_sgd_and_keep_their_names(meta_vgg16: nn.Module) -> None:
+    optimizer = optim.SGD(make_fine_tuning_param_groups(meta_vgg16), momentum=0.9)
+    assert [(g["name"], g["lr"], g["momentum"]) for g in optimizer.param_groups] == [
+        ("features", 1e-4, 0.9), ("classifier.0 + classifier.3", 5e-4, 0.9), ("classifier.6", 1e-3, 0.9)]
+    table = describe_param_groups(optimizer.param_groups)
+    assert "features.0.weight" in table and "1e-04" in table and "134,268,738" in table
+
+
+def test_fine_tuning_groups_freeze_what_no_group_names() -> None:
+    net = tiny_vgg_like()
+    groups = make_fine_tuning_param_groups(net, {"head": (("classifier.6.",), 1e-3)})
+    assert groups[0]["param_names"] == ["classifier.6.weight", "classifier.6.bias"]
+    assert [n for n, p in net.named_parameters() if p.requires_grad] == groups[0]["param_names"]
+
+
+def test_fine_tuning_groups_reject_a_group_that_matches_nothing() -> None:
+    with pytest.raises(ValueError, match="decoder"):
+        make_fine_tuning_param_groups(tiny_vgg_like(), {"decoder": (("decoder.",), 1e-3)})
+
+
+# ----------------------------------------------------------------------------- the training loop
+
+
+def test_a_few_epochs_lower_the_loss() -> None:
+    net = tiny_vgg_like()
+    loaders = toy_loaders()
+    optimizer = optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    history = train_model(net, loaders, nn.CrossEntropyLoss(), optimizer, num_epochs=8,
+                          device="cpu", progress=False, verbose=False)
+    val = history.phase("val")
+    assert val[-1].loss < 0.7 * val[0].loss
+    assert history.final_val_acc >= 0.9
+
+
+def test_frozen_parameters_stay_fixed_and_trainable_ones_change() -> None:
+    net = tiny_vgg_like()
+    params_to_update = freeze_all_except(net, TRANSFER_LEARNING_PARAM_NAMES)
+    before = {n: p.detach().clone() for n, p in net.named_parameters()}
+    # The optimizer even holds every parameter: frozen ones get no gradient, so they do not move.
+    optimizer = optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optimizer, num_epochs=1,
+                device="cpu", progress=False, verbose=False)
+    assert len(params_to_update) == 2
+    for name, param in net.named_parameters():
+        changed = not torch.equal(param.detach(), before[name])
+        assert changed == (name in TRANSFER_LEARNING_PARAM_NAMES), name
+
+
+class CountingSGD(optim.SGD):
+    """SGD that counts its steps."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.steps = 0
+
+    def step(self, closure=None):  # type: ignore[override]
+        self.steps += 1
+        return super().step(closure)
+
+
+def test_every_training_batch_takes_a_step_and_validation_none() -> None:
+    # The source notes had the forward/backward block outside the batch loop: one step per epoch.
+    net = tiny_vgg_like()
+    loaders = toy_loaders(n=20, batch_size=8)  # 3 train batches (8, 8, 4)
+    optimizer = CountingSGD(net.parameters(), lr=0.01)
+    train_model(net, loaders, nn.CrossEntropyLoss(), optimizer, num_epochs=2,
+                device="cpu", progress=False, verbose=False)
+    assert optimizer.steps == 2 * 3
+
+
+def test_history_starts_with_a_validation_only_epoch_0() -> None:
+    net = tiny_vgg_like()
+    loaders = toy_loaders(n=12, batch_size=5)
+    history = train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01),
+                          num_epochs=2, device="cpu", progress=False, verbose=False)
+    assert [(r.epoch, r.phase) for r in history.records] == [
+        (0, "val"), (1, "train"), (1, "val"), (2, "train"), (2, "val")]
+    assert history.num_epochs == 2
+    for r in history.records:
+        assert isinstance(r.loss, float) and isinstance(r.acc, float)  # no tensors leak into stats
+        assert r.num_images == 12  # the last, smaller batch is counted with its real size
+        assert r.seconds >= 0 and 0.0 <= r.acc <= 1.0
+        assert r.acc * 12 == pytest.approx(round(r.acc * 12))
+    assert history.val_acc_before_training == history.records[0].acc
+    assert history.final_val_acc == history.records[-1].acc
+    assert history.best_val_acc == max(r.acc for r in history.phase("val"))
+    assert "epoch" in history.format_table() and len(history.to_dict()["records"]) == 5
+
+
+def test_zero_epochs_only_validates_and_changes_nothing() -> None:
+    net = tiny_vgg_like()
+    before = [p.detach().clone() for p in net.parameters()]
+    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(),
+                          optim.SGD(net.parameters(), lr=0.1), num_epochs=0,
+                          device="cpu", progress=False, verbose=False)
+    assert [(r.epoch, r.phase) for r in history.records] == [(0, "val")]
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters()))
+    assert not net.training  # left in eval mode, ready to predict
+
+
+def test_train_model_reports_accuracy_the_way_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    net = tiny_vgg_like()
+    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01),
+                          num_epochs=1, device=torch.device("cpu"), progress=False)
+    out = capsys.readouterr().out
+    assert "Epoch 0/1  (validation only, before any training)" in out
+    assert f"val   Loss: {history.records[0].loss:.4f} Acc: {history.records[0].acc:.4f}" in out
+    assert next(net.parameters()).device.type == "cpu"
+
+
+def test_train_model_rejects_negative_epochs() -> None:
+    net = tiny_vgg_like()
+    with pytest.raises(ValueError):
+        train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01),
+                    num_epochs=-1, device="cpu", progress=False, verbose=False)
+
+
+# ----------------------------------------------------------------------------- data loaders
+
+
+def test_make_dataloaders_shuffles_train_reproducibly_and_keeps_val_in_order() -> None:
+    data = TensorDataset(torch.arange(40).float().view(40, 1), torch.arange(40))
+
+    def first_epoch_order(seed: int) -> list[int]:
+        loaders = make_dataloaders(data, data, batch_size=32, seed=seed)
+        return torch.cat([labels for _, labels in loaders["train"]]).tolist()
+
+    order = first_epoch_order(1234)
+    assert sorted(order) == list(range(40)) and order != list(range(40))
+    torch.manual_seed(999)  # other randomness in between must not change the shuffle
+    assert first_epoch_order(1234) == order
+    assert first_epoch_order(1) != order
+
+    loaders = make_dataloaders(data, data, batch_size=32)
+    assert torch.cat([labels for _, labels in loaders["val"]]).tolist() == list(range(40))
+    assert loaders["train"].batch_size == 32 and loaders["train"].num_workers == 0
+
+
+# ----------------------------------------------------------------------------- run summaries
+
+
+def _tiny_history() -> tuple[nn.Module, History]:
+    net = tiny_vgg_like()
+    freeze_all_except(net, TRANSFER_LEARNING_PARAM_NAMES)
+    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(),
+                          optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.01),
+                          num_epochs=1, device="cpu", progress=False, verbose=False)
+    return net, history
+
+
+def test_run_summary_round_trip(tmp_path) -> None:
+    net, history = _tiny_history()
+    summary = run_summary("transfer_learning", history, net, weights="standin", smoke=True)
+    assert summary["trainable_params"] == 16 * 2 + 2
+    assert summary["val_acc_before"] == history.records[0].acc
+    assert summary["final_val_acc"] == history.final_val_acc and summary["num_epochs"] == 1
+    path = run_summary_path("transfer_learning", tmp_path / "weights")
+    assert path.name == "transfer_learning_summary.json"
+    save_run_summary(summary, path)
+    assert load_run_summary(path) == summary
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_load_run_summary_returns_none_for_missing_or_broken_files(tmp_path) -> None:
+    assert load_run_summary(tmp_path / "nope.json") is None
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "transfer', encoding="utf-8")
+    assert load_run_summary(broken) is None
+
+
+def test_format_run_comparison_has_one_row_per_run() -> None:
+    net, history = _tiny_history()
+    rows = [run_summary("transfer_learning", history, net, weights="standin", smoke=True),
+            run_summary("fine_tuning", history, net, weights="imagenet", smoke=False)]
+    table = format_run_comparison(rows).splitlines()
+    assert len(table) == 4 and table[0].startswith("| run |")
+    assert table[2].startswith("| transfer_learning |") and "| 34 |" in table[2] and "| smoke |" in table[2]
+    assert table[3].startswith("| fine_tuning |") and "| full |" in table[3]

@@ -1,0 +1,315 @@
+"""Look at what a trained classifier does: predictions, confusion matrix, learning curves, galleries.
+
+* :func:`predict_dataloader` - run a network over a ``DataLoader`` and keep labels,
+  predictions and softmax probabilities (:class:`Predictions`).
+* :func:`confusion_matrix` / :func:`plot_confusion_matrix` - counts of (true, predicted) pairs.
+* :func:`plot_learning_curves` - loss and accuracy per epoch from a ``History``.
+* :func:`show_prediction_gallery` - images titled "pred / true", mistakes in red.
+* :func:`predict_image` / :func:`plot_image_prediction` - one picture and its class probabilities.
+
+Every figure function returns the matplotlib ``Figure`` (Jupyter shows it inline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from utils.dataloader_image_classification import CLASS_NAMES
+from utils.device import select_device
+from utils.training import History
+from utils.visualization import show_image_grid, tensor_to_image
+
+#: Title colours in galleries.
+CORRECT_COLOR = "darkgreen"
+MISTAKE_COLOR = "red"
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """A network's answers for every image of a data set, in loader order.
+
+    Attributes:
+        labels: true classes, shape ``(N,)``, int64.
+        preds: predicted classes (argmax of the logits), shape ``(N,)``, int64.
+        probs: softmax probabilities, shape ``(N, C)``, float32, rows sum to 1.
+    """
+
+    labels: torch.Tensor
+    preds: torch.Tensor
+    probs: torch.Tensor
+
+    def __len__(self) -> int:
+        return int(self.labels.numel())
+
+    @property
+    def accuracy(self) -> float:
+        """Fraction of correct predictions (0..1)."""
+        return float((self.preds == self.labels).float().mean()) if len(self) else 0.0
+
+    @property
+    def mistakes(self) -> list[int]:
+        """Indices of the wrongly classified images."""
+        return torch.nonzero(self.preds != self.labels).flatten().tolist()
+
+
+@torch.no_grad()
+def predict_dataloader(net: nn.Module, dataloader: DataLoader,
+                       device: torch.device | str | None = None) -> Predictions:
+    """Predict every batch of ``dataloader`` in eval mode, without gradients.
+
+    The network's train/eval mode is restored afterwards. Use an unshuffled loader
+    so that prediction ``i`` belongs to ``dataloader.dataset[i]``.
+
+    Args:
+        net: a classifier returning logits ``(B, C)``.
+        dataloader: yields ``(inputs (B, 3, H, W), labels (B,))``.
+        device: where to compute (default :func:`utils.device.select_device`); ``net`` is moved there.
+
+    Returns:
+        :class:`Predictions` on the CPU.
+    """
+    device = select_device() if device is None else torch.device(device)
+    was_training = net.training
+    net.to(device).eval()
+    labels, preds, probs = [], [], []
+    try:
+        for inputs, batch_labels in dataloader:
+            logits = net(inputs.to(device))
+            batch_probs = torch.softmax(logits, dim=1).float().cpu()
+            probs.append(batch_probs)
+            preds.append(batch_probs.argmax(dim=1))
+            labels.append(torch.as_tensor(batch_labels).cpu().long())
+    finally:
+        net.train(was_training)
+    if not labels:
+        raise ValueError("the DataLoader yielded no batches")
+    return Predictions(torch.cat(labels), torch.cat(preds), torch.cat(probs))
+
+
+def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor | Sequence[int],
+                     num_classes: int = len(CLASS_NAMES)) -> torch.Tensor:
+    """Count how often each true class was predicted as each class.
+
+    Args:
+        labels: true classes, shape ``(N,)``.
+        preds: predicted classes, shape ``(N,)``.
+        num_classes: C.
+
+    Returns:
+        int64 tensor ``(C, C)``: row = true class, column = predicted class, so the
+        diagonal holds the correct predictions.
+    """
+    labels = torch.as_tensor(labels, dtype=torch.long).flatten()
+    preds = torch.as_tensor(preds, dtype=torch.long).flatten()
+    if labels.shape != preds.shape:
+        raise ValueError(f"labels {tuple(labels.shape)} and preds {tuple(preds.shape)} differ in length")
+    for name, t in (("labels", labels), ("preds", preds)):
+        if t.numel() and (t.min() < 0 or t.max() >= num_classes):
+            raise ValueError(f"{name} must lie in 0..{num_classes - 1}")
+    flat = torch.bincount(labels * num_classes + preds, minlength=num_classes * num_classes)
+    return flat.reshape(num_classes, num_classes)
+
+
+def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[str] = CLASS_NAMES,
+                          title: str = "Confusion matrix") -> Figure:
+    """Draw a confusion matrix with the count written in every cell.
+
+    Args:
+        cm: ``(C, C)`` counts, row = true class, column = predicted class.
+        class_names: C names for the axes.
+        title: figure title (the accuracy is appended).
+
+    Returns:
+        The figure.
+    """
+    cm = np.asarray(cm)
+    n = len(class_names)
+    if cm.shape != (n, n):
+        raise ValueError(f"cm has shape {cm.shape}, expected ({n}, {n}) for {list(class_names)}")
+    total = int(cm.sum())
+    acc = np.trace(cm) / total if total else 0.0
+    fig, ax = plt.subplots(figsize=(1.6 * n + 2.4, 1.6 * n + 1.2))
+    image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=max(int(cm.max()), 1))
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="images")
+    threshold = cm.max() / 2 if cm.max() else 1
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, f"{int(cm[i, j])}", ha="center", va="center", fontsize=14,
+                    color="white" if cm[i, j] > threshold else "black")
+    ax.set_xticks(range(n), labels=list(class_names))
+    ax.set_yticks(range(n), labels=list(class_names))
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(f"{title}\naccuracy {acc:.4f} ({int(np.trace(cm))}/{total})")
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_curves(history: History, title: str = "Learning curves") -> Figure:
+    """Loss and accuracy per epoch, train and val, side by side.
+
+    Validation starts at epoch 0 (before training); training at epoch 1.
+
+    Args:
+        history: returned by :func:`utils.training.train_model`.
+        title: figure title.
+
+    Returns:
+        The figure with two axes: loss vs epoch and accuracy vs epoch.
+    """
+    if not history.records:
+        raise ValueError("the history is empty: run train_model first")
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+    styles = {"train": dict(color="tab:blue", marker="o"), "val": dict(color="tab:orange", marker="s")}
+    for phase, style in styles.items():
+        records = history.phase(phase)
+        if not records:
+            continue
+        epochs = [r.epoch for r in records]
+        ax_loss.plot(epochs, [r.loss for r in records], label=phase, **style)
+        ax_acc.plot(epochs, [r.acc for r in records], label=phase, **style)
+    for ax, ylabel in ((ax_loss, "mean loss per image"), (ax_acc, "accuracy")):
+        ax.set_xlabel("epoch (0 = before training)")
+        ax.set_ylabel(ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(-0.3, max(history.num_epochs, 1) + 0.3)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    ax_loss.set_title("Loss")
+    ax_acc.set_title("Accuracy")
+    ax_acc.set_ylim(-0.02, 1.02)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
+    """Choose which images a gallery shows: the mistakes first (up to half), then correct
+    ones spread over the data set, in data set order.
+
+    Args:
+        predictions: from :func:`predict_dataloader`.
+        max_images: how many to show at most.
+
+    Returns:
+        Sorted indices into the data set.
+    """
+    n = len(predictions)
+    if n <= max_images:
+        return list(range(n))
+    all_mistakes = set(predictions.mistakes)
+    chosen = set(predictions.mistakes[: max_images // 2])
+    correct = [i for i in range(n) if i not in all_mistakes]
+    needed = max_images - len(chosen)
+    if correct and needed > 0:
+        step = len(correct) / needed
+        chosen.update(correct[int(k * step)] for k in range(min(needed, len(correct))))
+    return sorted(chosen)
+
+
+def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
+                            indices: Sequence[int] | None = None,
+                            class_names: Sequence[str] = CLASS_NAMES, ncols: int = 4,
+                            suptitle: str = "Validation predictions") -> Figure:
+    """Show images with "pred / true" titles; mistakes get red titles and a cross.
+
+    Args:
+        dataset: the data set the predictions were made on (same order; e.g. the
+            validation ``HymenopteraDataset``), returning ``(image (3, H, W), label)``.
+        predictions: from :func:`predict_dataloader` on an unshuffled loader of ``dataset``.
+        indices: which images to show (default :func:`gallery_indices`).
+        class_names: names of the classes.
+        ncols: images per row.
+        suptitle: figure title; a legend for the colours is appended.
+
+    Returns:
+        The figure.
+    """
+    if len(dataset) != len(predictions):
+        raise ValueError(f"the data set has {len(dataset)} images but there are "
+                         f"{len(predictions)} predictions: use the same, unshuffled data")
+    indices = gallery_indices(predictions) if indices is None else list(indices)
+    images, titles, colors = [], [], []
+    for i in indices:
+        image, label = dataset[i]
+        if int(label) != int(predictions.labels[i]):
+            raise ValueError(f"image {i}: label {label} differs from the prediction record; "
+                             "were the predictions made on a shuffled loader?")
+        pred = int(predictions.preds[i])
+        wrong = pred != int(label)
+        images.append(image)
+        titles.append(f"{'✗' if wrong else '✓'} {class_names[pred]} / {class_names[int(label)]}\n"
+                      f"p({class_names[pred]}) = {float(predictions.probs[i, pred]):.2f}")
+        colors.append(MISTAKE_COLOR if wrong else CORRECT_COLOR)
+    n_wrong = sum(c == MISTAKE_COLOR for c in colors)
+    title = (f"{suptitle}: titles read 'predicted / true'; red ✗ = mistake "
+             f"({n_wrong} of {len(indices)} shown)")
+    return show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
+
+
+@torch.no_grad()
+def predict_image(net: nn.Module, image: torch.Tensor,
+                  device: torch.device | str | None = None) -> torch.Tensor:
+    """Class probabilities for one preprocessed image.
+
+    Args:
+        net: a classifier returning logits ``(1, C)``; evaluated in eval mode
+            (its mode is restored afterwards).
+        image: ``(3, H, W)`` tensor, preprocessed like the validation images.
+        device: where to compute (default :func:`utils.device.select_device`).
+
+    Returns:
+        Softmax probabilities, shape ``(C,)``, on the CPU.
+    """
+    device = select_device() if device is None else torch.device(device)
+    was_training = net.training
+    net.to(device).eval()
+    try:
+        logits = net(image.unsqueeze(0).to(device))  # add the batch axis: (1, 3, H, W)
+    finally:
+        net.train(was_training)
+    return torch.softmax(logits, dim=1)[0].float().cpu()
+
+
+def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
+                          class_names: Sequence[str] = CLASS_NAMES,
+                          title: str = "Prediction") -> Figure:
+    """The image next to a bar chart of its class probabilities.
+
+    Args:
+        image: normalised ``(3, H, W)`` tensor.
+        probs: ``(C,)`` probabilities from :func:`predict_image`.
+        class_names: C names.
+        title: figure title.
+
+    Returns:
+        The figure with two axes: the picture and the probabilities.
+    """
+    probs = torch.as_tensor(probs).detach().cpu().float()
+    if probs.numel() != len(class_names):
+        raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")
+    best = int(probs.argmax())
+    fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(9, 3.8), gridspec_kw={"width_ratios": [1, 1.2]})
+    ax_img.imshow(tensor_to_image(image))
+    ax_img.axis("off")
+    ax_img.set_title(f"predicted: {class_names[best]}")
+    colors = ["tab:orange" if i == best else "tab:gray" for i in range(len(class_names))]
+    bars = ax_bar.barh(list(class_names), probs.numpy(), color=colors)
+    ax_bar.bar_label(bars, labels=[f"{p:.3f}" for p in probs.tolist()], padding=3)
+    ax_bar.set_xlim(0, 1.15)
+    ax_bar.invert_yaxis()
+    ax_bar.set_xlabel("softmax probability")
+    ax_bar.set_ylabel("class")
+    ax_bar.set_title("Class probabilities (sum to 1)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

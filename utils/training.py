@@ -1,0 +1,446 @@
+"""Train and validate a classifier the book's way, with the loop bugs of the notes fixed.
+
+What lives here (one job: training a network and describing the run):
+
+* :func:`make_dataloaders` - the train/val ``DataLoader`` pair (batch 32, only train shuffled).
+* :func:`freeze_all_except` - transfer learning: train only the named parameters.
+* :func:`make_fine_tuning_param_groups` - fine-tuning: three parameter groups with
+  their own learning rates, ready for ``optim.SGD``.
+* :func:`train_model` - the training/validation loop; returns a :class:`History`.
+* :func:`run_summary`, :func:`save_run_summary`, :func:`load_run_summary`,
+  :func:`format_run_comparison` - a small JSON record of a run, so notebook 04 can
+  compare itself with notebook 03.
+
+How ``num_epochs`` counts: it is the number of **training** epochs. ``train_model``
+always runs an extra *epoch 0* first that only validates, so you see how the
+untrained head does. ``num_epochs=1`` therefore means epoch 0 (val) + epoch 1
+(train, val). The book wrote ``num_epochs=2`` for the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from tqdm import tqdm
+
+from utils.device import select_device
+from utils.paths import WEIGHTS_DIR
+
+#: The book's batch size.
+BATCH_SIZE = 32
+
+#: Transfer learning (notebook 03): only the new output layer learns.
+TRANSFER_LEARNING_PARAM_NAMES: tuple[str, ...] = ("classifier.6.weight", "classifier.6.bias")
+
+#: Fine-tuning (notebook 04): group name -> (parameter-name prefixes, learning rate).
+#: ``features`` is the convolutional part, ``classifier.0``/``classifier.3`` the two
+#: hidden fully connected layers, ``classifier.6`` the new 2-class output layer.
+FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
+    "features": (("features.",), 1e-4),
+    "classifier.0 + classifier.3": (("classifier.0.", "classifier.3."), 5e-4),
+    "classifier.6": (("classifier.6.",), 1e-3),
+}
+
+PHASES = ("train", "val")
+
+
+# ----------------------------------------------------------------------------- data loaders
+
+
+def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: int = BATCH_SIZE,
+                     seed: int = 1234) -> dict[str, DataLoader]:
+    """Build the book's ``dataloaders_dict``: ``{"train": ..., "val": ...}``.
+
+    * ``train`` is shuffled (a new order every epoch, so batches mix ants and bees),
+      drawn from its own ``torch.Generator`` seeded with ``seed``: the order is the
+      same on every rerun, whatever other cells did with the global random state.
+    * ``val`` is not shuffled: the same order every time, so prediction ``i`` belongs
+      to ``val_dataset[i]``.
+    * ``num_workers=0`` loads images in the notebook's own process. Worker processes
+      cost start-up time that a 2-core laptop does not win back on 8 batches, and on
+      Windows and macOS they re-import the notebook's code, which fails for classes
+      defined in a notebook cell.
+
+    Args:
+        train_dataset: yields ``(image (3, 224, 224), label)``.
+        val_dataset: the same for validation.
+        batch_size: images per batch (32 in the book).
+        seed: seeds the train loader's shuffle.
+
+    Returns:
+        ``{"train": DataLoader, "val": DataLoader}``; batches are ``(inputs (B, 3, 224, 224), labels (B,))``.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    return {
+        "train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
+                            generator=generator),
+        "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0),
+    }
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def count_parameters(net: nn.Module, trainable_only: bool = True) -> int:
+    """Number of scalar parameters in ``net`` (only those with ``requires_grad`` by default)."""
+    return sum(p.numel() for p in net.parameters() if p.requires_grad or not trainable_only)
+
+
+def freeze_all_except(net: nn.Module,
+                      update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
+                      ) -> list[nn.Parameter]:
+    """Set ``requires_grad`` so that only the named parameters learn (transfer learning).
+
+    Args:
+        net: the network, e.g. VGG16 with ``classifier[6] = nn.Linear(4096, 2)``.
+        update_param_names: exact names from ``net.named_parameters()`` to train.
+
+    Returns:
+        The book's ``params_to_update``: the trainable parameters, in model order,
+        to hand to the optimizer.
+
+    Raises:
+        ValueError: if a name is not a parameter of ``net`` (a typo would otherwise
+            silently freeze everything).
+    """
+    wanted = list(update_param_names)
+    names = {name for name, _ in net.named_parameters()}
+    unknown = [name for name in wanted if name not in names]
+    if unknown:
+        raise ValueError(f"{unknown} are not parameters of this network; "
+                         f"names look like {sorted(names)[:3]}...")
+    params_to_update = []
+    for name, param in net.named_parameters():
+        param.requires_grad = name in wanted
+        if param.requires_grad:
+            params_to_update.append(param)
+    return params_to_update
+
+
+def make_fine_tuning_param_groups(
+    net: nn.Module,
+    groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
+) -> list[dict[str, Any]]:
+    """Split the parameters into groups with their own learning rates (fine-tuning).
+
+    A parameter belongs to the first group one of whose prefixes its name starts
+    with; it gets ``requires_grad=True``. Parameters in no group are frozen
+    (``requires_grad=False``); for VGG16 there are none.
+
+    Args:
+        net: the network (parameter names like ``features.0.weight``, ``classifier.6.bias``).
+        groups: group name -> (name prefixes, learning rate). Default: the book's
+            ``features`` 1e-4, ``classifier.0``/``classifier.3`` 5e-4, ``classifier.6`` 1e-3.
+
+    Returns:
+        A list of dicts ``{"name", "lr", "params", "param_names"}``, in the order of
+        ``groups``, to pass straight to ``optim.SGD(groups, momentum=0.9)`` (the
+        optimizer keeps the extra keys, so you can read them back from
+        ``optimizer.param_groups``).
+
+    Raises:
+        ValueError: if a group matches no parameter.
+    """
+    result = [{"name": gname, "lr": lr, "params": [], "param_names": []}
+              for gname, (_, lr) in groups.items()]
+    prefixes = [tuple(pfx) for pfx, _ in groups.values()]
+    for name, param in net.named_parameters():
+        index = next((i for i, pfx in enumerate(prefixes) if name.startswith(pfx)), None)
+        param.requires_grad = index is not None
+        if index is not None:
+            result[index]["params"].append(param)
+            result[index]["param_names"].append(name)
+    empty = [g["name"] for g in result if not g["params"]]
+    if empty:
+        raise ValueError(f"parameter group(s) {empty} match no parameter of this network")
+    return result
+
+
+def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
+    """A text table of parameter groups: name, learning rate, tensors, scalars, parameter names.
+
+    Works with the output of :func:`make_fine_tuning_param_groups` and with
+    ``optimizer.param_groups`` built from it.
+    """
+    lines = [f"{'group':<28} {'lr':>8} {'tensors':>8} {'parameters':>12}  names",
+             "-" * 100]
+    total = 0
+    for g in groups:
+        names = list(g.get("param_names", []))
+        count = sum(p.numel() for p in g["params"])
+        total += count
+        shown = ", ".join(names) if len(names) <= 4 else f"{names[0]}, {names[1]}, ..., {names[-1]}"
+        lines.append(f"{g.get('name', '?'):<28} {g['lr']:>8.0e} {len(g['params']):>8} {count:>12,}  {shown}")
+    lines.append("-" * 100)
+    lines.append(f"{'total':<28} {'':>8} {'':>8} {total:>12,}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    """Loss and accuracy of one phase of one epoch.
+
+    Attributes:
+        epoch: 0 for the validation-only epoch before training, then 1, 2, ...
+        phase: "train" or "val".
+        loss: mean loss per image.
+        acc: fraction of images classified correctly (0..1).
+        seconds: wall time of the phase.
+        num_images: images seen.
+    """
+
+    epoch: int
+    phase: str
+    loss: float
+    acc: float
+    seconds: float
+    num_images: int
+
+
+@dataclass
+class History:
+    """What :func:`train_model` measured, one :class:`EpochStats` per epoch and phase."""
+
+    records: list[EpochStats] = field(default_factory=list)
+
+    def add(self, stats: EpochStats) -> None:
+        """Append one phase's statistics."""
+        self.records.append(stats)
+
+    def phase(self, phase: str) -> list[EpochStats]:
+        """The records of one phase ("train" or "val"), in epoch order."""
+        return [r for r in self.records if r.phase == phase]
+
+    @property
+    def num_epochs(self) -> int:
+        """Training epochs run (epoch 0 not counted)."""
+        return max((r.epoch for r in self.records), default=0)
+
+    @property
+    def val_acc_before_training(self) -> float | None:
+        """Validation accuracy of epoch 0 (None if there is none)."""
+        return next((r.acc for r in self.phase("val") if r.epoch == 0), None)
+
+    @property
+    def final_val_acc(self) -> float | None:
+        """Validation accuracy after the last epoch."""
+        val = self.phase("val")
+        return val[-1].acc if val else None
+
+    @property
+    def best_val_acc(self) -> float | None:
+        """Highest validation accuracy over all epochs (epoch 0 included)."""
+        val = self.phase("val")
+        return max(r.acc for r in val) if val else None
+
+    @property
+    def train_seconds(self) -> float:
+        """Seconds spent in training phases."""
+        return sum(r.seconds for r in self.phase("train"))
+
+    @property
+    def total_seconds(self) -> float:
+        """Seconds spent in all phases, validation included."""
+        return sum(r.seconds for r in self.records)
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """A JSON-friendly copy: ``{"records": [{"epoch", "phase", "loss", "acc", ...}, ...]}``."""
+        return {"records": [asdict(r) for r in self.records]}
+
+    def format_table(self) -> str:
+        """A text table, one row per epoch and phase."""
+        lines = [f"{'epoch':>5} {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
+        for r in self.records:
+            lines.append(f"{r.epoch:>5} {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} "
+                         f"{r.num_images:>7} {r.seconds:>8.1f}")
+        return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- training loop
+
+
+def _run_phase(net: nn.Module, loader: DataLoader, criterion: nn.Module,
+               optimizer: torch.optim.Optimizer, phase: str, device: torch.device,
+               desc: str, progress: bool) -> tuple[float, float, int]:
+    """One pass over ``loader``; trains on every batch if ``phase == "train"``.
+
+    Returns:
+        ``(mean loss per image, accuracy, number of images)``.
+    """
+    training = phase == "train"
+    net.train(training)  # train(): dropout on; eval(): dropout off (VGG16 has no batch norm)
+    loss_sum, corrects, seen = 0.0, 0, 0
+    for inputs, labels in tqdm(loader, desc=desc, disable=not progress, leave=True):
+        inputs, labels = inputs.to(device), labels.to(device)
+        if training:
+            optimizer.zero_grad()
+        with torch.set_grad_enabled(training):  # no graph is kept while validating
+            outputs = net(inputs)                # (B, num_classes) logits
+            loss = criterion(outputs, labels)    # mean over the batch
+            preds = outputs.argmax(dim=1)        # (B,) predicted class per image
+            if training:                         # inside the batch loop: every batch trains
+                loss.backward()
+                optimizer.step()
+        batch = inputs.size(0)
+        loss_sum += loss.item() * batch                   # .item(): a Python float, not a tensor
+        corrects += int((preds == labels).sum().item())   # a Python int
+        seen += batch
+    if seen == 0:
+        raise ValueError(f"the {phase} DataLoader yielded no batches")
+    return loss_sum / seen, corrects / seen, seen
+
+
+def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
+                optimizer: torch.optim.Optimizer, num_epochs: int,
+                device: torch.device | str | None = None, progress: bool = True,
+                verbose: bool = True) -> History:
+    """Train ``net`` for ``num_epochs`` epochs, validating before training and after each epoch.
+
+    Epoch 0 only validates: it shows where the untrained network starts. Epochs
+    1..``num_epochs`` each train on every batch of ``dataloaders_dict["train"]``
+    and then validate on ``dataloaders_dict["val"]``. So ``num_epochs`` counts
+    **training** epochs; the book's ``num_epochs=2`` is ``num_epochs=1`` here.
+
+    The network and every batch are moved to ``device``. Only parameters the
+    optimizer holds are updated; frozen ones (``requires_grad=False``) stay fixed.
+
+    Args:
+        net: the model; it is moved to ``device`` and left there, in eval mode.
+        dataloaders_dict: ``{"train": DataLoader, "val": DataLoader}`` yielding
+            ``(inputs (B, 3, H, W), labels (B,))``.
+        criterion: the loss, e.g. ``nn.CrossEntropyLoss()``.
+        optimizer: updates the trainable parameters.
+        num_epochs: training epochs (0 just validates once).
+        device: where to compute; default :func:`utils.device.select_device`.
+        progress: show a tqdm progress bar per phase.
+        verbose: print loss and accuracy per phase.
+
+    Returns:
+        A :class:`History` with, per epoch and phase, loss, accuracy and seconds.
+    """
+    if num_epochs < 0:
+        raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")
+    device = select_device() if device is None else torch.device(device)
+    net.to(device)
+    history = History()
+    for epoch in range(num_epochs + 1):
+        phases = ("val",) if epoch == 0 else PHASES
+        if verbose:
+            note = "  (validation only, before any training)" if epoch == 0 else ""
+            print(f"Epoch {epoch}/{num_epochs}{note}")
+        for phase in phases:
+            start = time.perf_counter()
+            loss, acc, seen = _run_phase(net, dataloaders_dict[phase], criterion, optimizer, phase,
+                                         device, f"epoch {epoch} {phase}", progress)
+            seconds = time.perf_counter() - start
+            history.add(EpochStats(epoch, phase, loss, acc, seconds, seen))
+            if verbose:
+                print(f"  {phase:<5} Loss: {loss:.4f} Acc: {acc:.4f}  ({seen} images, {seconds:.1f} s)")
+    net.eval()
+    return history
+
+
+# ----------------------------------------------------------------------------- run summaries
+
+
+def run_summary_path(name: str, folder: Path = WEIGHTS_DIR) -> Path:
+    """Where the JSON summary of run ``name`` is kept (``weights/<name>_summary.json``)."""
+    return Path(folder) / f"{name}_summary.json"
+
+
+def run_summary(name: str, history: History, net: nn.Module, **extra: Any) -> dict[str, Any]:
+    """A small, JSON-friendly record of a training run.
+
+    Args:
+        name: e.g. "transfer_learning" or "fine_tuning".
+        history: what :func:`train_model` returned.
+        net: the trained network (its trainable and total parameters are counted).
+        extra: anything else worth keeping, e.g. ``weights=info.source``, ``smoke=mode.smoke``.
+
+    Returns:
+        ``{"name", "num_epochs", "val_acc_before", "final_val_acc", "best_val_acc",
+        "train_seconds", "total_seconds", "trainable_params", "total_params",
+        "train_images", "val_images", **extra}``.
+    """
+    train, val = history.phase("train"), history.phase("val")
+    return {
+        "name": name,
+        "num_epochs": history.num_epochs,
+        "val_acc_before": history.val_acc_before_training,
+        "final_val_acc": history.final_val_acc,
+        "best_val_acc": history.best_val_acc,
+        "train_seconds": round(history.train_seconds, 2),
+        "total_seconds": round(history.total_seconds, 2),
+        "trainable_params": count_parameters(net, trainable_only=True),
+        "total_params": count_parameters(net, trainable_only=False),
+        "train_images": train[-1].num_images if train else 0,
+        "val_images": val[-1].num_images if val else 0,
+        **extra,
+    }
+
+
+def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
+    """Write ``summary`` as JSON, atomically (a temporary file, then ``os.replace``).
+
+    Returns:
+        The path written. Its folder is created if needed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(dict(summary), fh, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_run_summary(path: str | Path) -> dict[str, Any] | None:
+    """Read a summary written by :func:`save_run_summary`; None if the file does not exist
+    or is not a readable summary."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
+    """A Markdown table comparing runs: accuracies, time and trainable parameters.
+
+    Args:
+        summaries: dicts from :func:`run_summary` (or loaded with :func:`load_run_summary`).
+
+    Returns:
+        Markdown text, one row per run (display it with ``IPython.display.Markdown``).
+    """
+    def pct(value: Any) -> str:
+        return "-" if value is None else f"{value:.4f}"
+
+    lines = ["| run | val acc before | final val acc | best val acc | training epochs "
+             "| train time (s) | trainable params | of total | weights | mode |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for s in summaries:
+        share = s["trainable_params"] / s["total_params"] if s.get("total_params") else 0.0
+        lines.append(
+            f"| {s['name']} | {pct(s.get('val_acc_before'))} | {pct(s.get('final_val_acc'))} "
+            f"| {pct(s.get('best_val_acc'))} | {s.get('num_epochs', '-')} "
+            f"| {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} | {share:.4%} "
+            f"| {s.get('weights', '?')} | {'smoke' if s.get('smoke') else 'full'} |")
+    return "\n".join(lines)
