@@ -184,11 +184,11 @@ def weights_label(info: object) -> str:
         info: the ``WeightsInfo`` returned by ``utils.pretrained_vgg.load_vgg16``.
 
     Returns:
-        "ImageNet weights", "STAND-IN weights (meaningless)" or
-        "NOT the ImageNet checkpoint (meaningless)".
+        "ImageNet weights", "STAND-IN weights, meaningless" or
+        "NOT the ImageNet checkpoint, meaningless".
     """
     if getattr(info, "genuine", False):
         return "ImageNet weights"
     if getattr(info, "source", None) == "standin":
-        return "STAND-IN weights (meaningless)"
-    return "NOT the ImageNet checkpoint (meaningless)"
+        return "STAND-IN weights, meaningless"
+    return "NOT the ImageNet checkpoint, meaningless"

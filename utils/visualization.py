@@ -236,10 +236,15 @@ def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] 
     if not images:
         raise ValueError("show_images_side_by_side needs at least one image")
     arrays = [_as_display_array(img, normalized) for img in images]
-    fig, axes = plt.subplots(1, len(arrays), figsize=(panel_size * len(arrays), panel_size * 0.85 + 0.6),
-                             squeeze=False)
     max_w = max(a.shape[1] for a in arrays)
     max_h = max(a.shape[0] for a in arrays)
+    # Panels of equal height; each as wide as its picture's (or the common) aspect ratio asks.
+    ratios = [max_w / max_h if same_scale else a.shape[1] / a.shape[0] for a in arrays]
+    image_h = panel_size * 0.8
+    width = image_h * sum(ratios) + 0.7 * len(arrays)               # room for tick labels
+    height = image_h + 0.9 + (0.4 if suptitle else 0.0)            # room for titles and labels
+    fig, axes = plt.subplots(1, len(arrays), figsize=(width, height), squeeze=False,
+                             gridspec_kw={"width_ratios": ratios})
     for i, (ax, arr) in enumerate(zip(axes.flat, arrays)):
         ax.imshow(arr)
         if same_scale:
@@ -376,7 +381,8 @@ def plot_topk(predictions: Sequence[tuple[int, str, float]], title: str | None =
 
 def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[tuple[int, str, float]]],
                      titles: Sequence[str], suptitle: str | None = None,
-                     highlight_ids: Sequence[int] = (), normalized: bool = True) -> Figure:
+                     highlight_ids: Sequence[int] = (), normalized: bool = True,
+                     bar_title: str | None = None) -> Figure:
     """One row per image: the picture on the left, its top-k bar chart on the right.
 
     Args:
@@ -386,6 +392,7 @@ def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[
         suptitle: a title for the whole figure.
         highlight_ids: class ids drawn in orange in every bar chart.
         normalized: whether tensors carry ImageNet normalisation to undo.
+        bar_title: title of every bar chart (default: "top-k").
 
     Returns:
         A ``Figure`` with ``2 * len(images)`` axes.
@@ -400,7 +407,7 @@ def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[
         ax_img.imshow(_as_display_array(img, normalized))
         ax_img.set_title(title, fontsize=10)
         ax_img.axis("off")
-        plot_topk(topk, title=f"top-{len(topk)}", ax=ax_bar, highlight_ids=highlight_ids)
+        plot_topk(topk, title=bar_title or f"top-{len(topk)}", ax=ax_bar, highlight_ids=highlight_ids)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
