@@ -151,5 +151,17 @@ def test_show_kept_regions_axes_and_legend() -> None:
     fig = show_kept_regions(img, regions, results, suptitle="kept")
     assert len(fig.axes) == 3
     assert len(fig.axes[0].patches) == 2
-    assert len(fig.axes[0].get_legend().get_texts()) == 2
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == 2
     assert fig.axes[1].get_title().startswith("book")
+
+
+@pytest.mark.parametrize("titles_suffix", ["", "\nsecond line"])
+def test_show_image_grid_captions_do_not_run_into_the_row_above(titles_suffix: str) -> None:
+    images = torch.zeros(8, 3, 32, 32)  # a batch, as a DataLoader gives it
+    fig = show_image_grid(images, titles=[f"ants (label 0){titles_suffix}"] * 8, ncols=4, suptitle="batch")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for below, above in zip(fig.axes[4:8], fig.axes[0:4]):
+        assert below.title.get_window_extent(renderer).y1 < above.get_window_extent(renderer).y0
+    top_caption = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes[:4])
+    assert top_caption < fig._suptitle.get_window_extent(renderer).y0

@@ -85,8 +85,11 @@ def show_image_grid(images: Sequence[torch.Tensor | np.ndarray], titles: Sequenc
         raise ValueError("show_image_grid needs at least one image")
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, cell_size * nrows + 0.4),
-                             squeeze=False)
+    # Each row gets room for its captions (about 0.2 inch per caption line) on top of the
+    # picture, plus room for a suptitle; otherwise captions run into the pictures above them.
+    caption_lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    height = nrows * (cell_size + 0.2 * caption_lines) + (0.5 if suptitle else 0.1)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= n:
@@ -303,7 +306,7 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
     styles = ["-", "--", ":", "-."]
     colors = ["tab:orange", "cyan", "magenta", "yellow"]
     n = 1 + len(results)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.9), squeeze=False,
+    fig, axes = plt.subplots(1, n, figsize=(4.0 * n + 1.0, 4.8), squeeze=False,
                              gridspec_kw={"width_ratios": [1.5] + [1] * len(results)})
     ax0 = axes[0, 0]
     ax0.imshow(_as_display_array(image))
@@ -314,7 +317,9 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
     ax0.set_title(f"original {image.size[0]} x {image.size[1]} (W x H)", fontsize=9)
     ax0.set_xlabel("x (pixels)")
     ax0.set_ylabel("y (pixels)")
-    ax0.legend(loc="lower center", bbox_to_anchor=(0.5, -0.42), fontsize=8, ncol=1)
+    handles, labels = ax0.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(regions), fontsize=9,
+               title="kept region of the original", title_fontsize=9)
     for i, (ax, (label, result)) in enumerate(zip(axes.flat[1:], results.items())):
         arr = _as_display_array(result, normalized)
         ax.imshow(arr)
@@ -327,7 +332,7 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
         ax.set_xlabel("x (pixels)")
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0.0, 0.14, 1.0, 1.0))  # leave the bottom strip to the legend
     return fig
 
 
