@@ -139,7 +139,9 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
     acc = np.trace(cm) / total if total else 0.0
     fig, ax = plt.subplots(figsize=(1.6 * n + 2.4, 1.6 * n + 1.2))
     image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=max(int(cm.max()), 1))
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="images")
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="images")
+    colorbar.locator = MaxNLocator(integer=True)  # counts are whole numbers
+    colorbar.update_ticks()
     threshold = cm.max() / 2 if cm.max() else 1
     for i in range(n):
         for j in range(n):
@@ -251,9 +253,13 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
                       f"p({class_names[pred]}) = {float(predictions.probs[i, pred]):.2f}")
         colors.append(MISTAKE_COLOR if wrong else CORRECT_COLOR)
     n_wrong = sum(c == MISTAKE_COLOR for c in colors)
-    title = (f"{suptitle}: titles read 'predicted / true'; red ✗ = mistake "
+    title = (f"{suptitle}\ntitles read 'predicted / true'; red ✗ = mistake "
              f"({n_wrong} of {len(indices)} shown)")
-    return show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
+    fig = show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
+    # With square images (fixed aspect) one tight_layout pass can leave two-line titles
+    # overlapping the row above; a second pass, on the aspect-adjusted axes, settles it.
+    fig.tight_layout()
+    return fig
 
 
 @torch.no_grad()

@@ -271,37 +271,6 @@ class History:
 # ----------------------------------------------------------------------------- training loop
 
 
-def _run_phase(net: nn.Module, loader: DataLoader, criterion: nn.Module,
-               optimizer: torch.optim.Optimizer, phase: str, device: torch.device,
-               desc: str, progress: bool) -> tuple[float, float, int]:
-    """One pass over ``loader``; trains on every batch if ``phase == "train"``.
-
-    Returns:
-        ``(mean loss per image, accuracy, number of images)``.
-    """
-    training = phase == "train"
-    net.train(training)  # train(): dropout on; eval(): dropout off (VGG16 has no batch norm)
-    loss_sum, corrects, seen = 0.0, 0, 0
-    for inputs, labels in tqdm(loader, desc=desc, disable=not progress, leave=True):
-        inputs, labels = inputs.to(device), labels.to(device)
-        if training:
-            optimizer.zero_grad()
-        with torch.set_grad_enabled(training):  # no graph is kept while validating
-            outputs = net(inputs)                # (B, num_classes) logits
-            loss = criterion(outputs, labels)    # mean over the batch
-            preds = outputs.argmax(dim=1)        # (B,) predicted class per image
-            if training:                         # inside the batch loop: every batch trains
-                loss.backward()
-                optimizer.step()
-        batch = inputs.size(0)
-        loss_sum += loss.item() * batch                   # .item(): a Python float, not a tensor
-        corrects += int((preds == labels).sum().item())   # a Python int
-        seen += batch
-    if seen == 0:
-        raise ValueError(f"the {phase} DataLoader yielded no batches")
-    return loss_sum / seen, corrects / seen, seen
-
-
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                 optimizer: torch.optim.Optimizer, num_epochs: int,
                 device: torch.device | str | None = None, progress: bool = True,
@@ -335,19 +304,45 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     device = select_device() if device is None else torch.device(device)
     net.to(device)
     history = History()
+
     for epoch in range(num_epochs + 1):
-        phases = ("val",) if epoch == 0 else PHASES
+        phases = ["val"] if epoch == 0 else ["train", "val"]  # epoch 0: validation only
         if verbose:
-            note = "  (validation only, before any training)" if epoch == 0 else ""
-            print(f"Epoch {epoch}/{num_epochs}{note}")
+            print(f"Epoch {epoch}/{num_epochs}" + ("  (validation only, before any training)" if epoch == 0 else ""))
+
         for phase in phases:
+            training = phase == "train"
+            net.train(training)  # train(): dropout on; eval(): dropout off (VGG16 has no batch norm)
+            epoch_loss, epoch_corrects, seen = 0.0, 0, 0
             start = time.perf_counter()
-            loss, acc, seen = _run_phase(net, dataloaders_dict[phase], criterion, optimizer, phase,
-                                         device, f"epoch {epoch} {phase}", progress)
-            seconds = time.perf_counter() - start
-            history.add(EpochStats(epoch, phase, loss, acc, seconds, seen))
+
+            for inputs, labels in tqdm(dataloaders_dict[phase], desc=f"epoch {epoch} {phase}",
+                                       disable=not progress):
+                inputs, labels = inputs.to(device), labels.to(device)
+                optimizer.zero_grad()
+
+                with torch.set_grad_enabled(training):  # no graph is kept while validating
+                    outputs = net(inputs)               # (B, num_classes) logits
+                    loss = criterion(outputs, labels)   # mean loss over the batch
+                    preds = outputs.argmax(dim=1)       # (B,) predicted class per image
+                    if training:                        # inside the batch loop: every batch trains
+                        loss.backward()
+                        optimizer.step()
+
+                epoch_loss += loss.item() * inputs.size(0)                # .item(): a Python float
+                epoch_corrects += int((preds == labels).sum().item())    # a Python int, not a tensor
+                seen += inputs.size(0)
+
+            # Still inside the phase loop: statistics for this phase of this epoch.
+            if seen == 0:
+                raise ValueError(f"the {phase} DataLoader yielded no batches")
+            stats = EpochStats(epoch, phase, loss=epoch_loss / seen, acc=epoch_corrects / seen,
+                               seconds=time.perf_counter() - start, num_images=seen)
+            history.add(stats)
             if verbose:
-                print(f"  {phase:<5} Loss: {loss:.4f} Acc: {acc:.4f}  ({seen} images, {seconds:.1f} s)")
+                print(f"  {phase:<5} Loss: {stats.loss:.4f} Acc: {stats.acc:.4f}  "
+                      f"({seen} images, {stats.seconds:.1f} s)")
+
     net.eval()
     return history
 
@@ -430,17 +425,20 @@ def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
     Returns:
         Markdown text, one row per run (display it with ``IPython.display.Markdown``).
     """
-    def pct(value: Any) -> str:
+    def acc(value: Any) -> str:
         return "-" if value is None else f"{value:.4f}"
+
+    def share(s: Mapping[str, Any]) -> str:  # 8,194 of 134 million -> "0.0061 %"
+        fraction = s["trainable_params"] / s["total_params"] if s.get("total_params") else 0.0
+        return f"{fraction * 100:.4f}".rstrip("0").rstrip(".") + " %"
 
     lines = ["| run | val acc before | final val acc | best val acc | training epochs "
              "| train time (s) | trainable params | of total | weights | mode |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for s in summaries:
-        share = s["trainable_params"] / s["total_params"] if s.get("total_params") else 0.0
         lines.append(
-            f"| {s['name']} | {pct(s.get('val_acc_before'))} | {pct(s.get('final_val_acc'))} "
-            f"| {pct(s.get('best_val_acc'))} | {s.get('num_epochs', '-')} "
-            f"| {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} | {share:.4%} "
+            f"| {s['name']} | {acc(s.get('val_acc_before'))} | {acc(s.get('final_val_acc'))} "
+            f"| {acc(s.get('best_val_acc'))} | {s.get('num_epochs', '-')} "
+            f"| {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} | {share(s)} "
             f"| {s.get('weights', '?')} | {'smoke' if s.get('smoke') else 'full'} |")
     return "\n".join(lines)
