@@ -129,8 +129,8 @@ def test_real_class_index_has_the_classes_the_course_uses() -> None:
 
 
 def test_weights_label_says_which_weights() -> None:
-    genuine = WeightsInfo(source="imagenet", path=Path("x.pth"), sha256="397923af" + "0" * 56, genuine=True)
-    foreign = WeightsInfo(source="imagenet", path=Path("x.pth"), sha256="deadbeef" + "0" * 56, genuine=False)
+    genuine = WeightsInfo(source="checkpoint", path=Path("x.pth"), sha256="397923af" + "0" * 56, genuine=True)
+    foreign = WeightsInfo(source="checkpoint", path=Path("x.pth"), sha256="deadbeef" + "0" * 56, genuine=False)
     standin = WeightsInfo(source="standin", path=None, sha256=None, genuine=False)
     assert weights_label(genuine) == "ImageNet weights"
     assert "meaningless" in weights_label(foreign) and "NOT" in weights_label(foreign)

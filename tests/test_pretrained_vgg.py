@@ -37,7 +37,7 @@ def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home:
                                                               capsys) -> None:
     monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
     net, info = load_vgg16(FULL_MODE, progress=False)
-    assert info.source == "imagenet" and info.path == hub_checkpoint_path()
+    assert info.source == "checkpoint" and info.path == hub_checkpoint_path()
     assert not info.genuine and info.sha256 and not info.sha256.startswith(GENUINE_SHA256_PREFIX)
     out = capsys.readouterr().out
     assert "NOT THE IMAGENET CHECKPOINT" in out and str(info.path) in out

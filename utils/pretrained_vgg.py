@@ -61,7 +61,9 @@ class WeightsInfo:
     """What :func:`load_vgg16` loaded.
 
     Attributes:
-        source: "imagenet" (from the hub cache or a fresh download) or "standin".
+        source: "checkpoint" (a file loaded through torchvision's ImageNet-weights path,
+            from the hub cache or a fresh download; ``genuine`` says whether it is the real
+            ImageNet file) or "standin" (random weights, smoke mode only).
         path: the checkpoint file, or None for a stand-in.
         sha256: the file's SHA-256, or None for a stand-in.
         genuine: True only for the real ImageNet checkpoint.
@@ -178,10 +180,12 @@ def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: b
         info = WeightsInfo(source="standin", path=None, sha256=None, genuine=False)
         if verbose:
             print(info.describe())
-            print("(Why: " + PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent) + ")")
+            print(f"(Why: {CHECKPOINT_FILENAME} is not in {path.parent} and the download failed: "
+                  f"{getattr(err, 'reason', err)}. "
+                  + PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent) + ")")
         return make_standin_vgg16(), info
     digest = sha256_file(path)
-    info = WeightsInfo(source="imagenet", path=path, sha256=digest, genuine=is_genuine_sha256(digest))
+    info = WeightsInfo(source="checkpoint", path=path, sha256=digest, genuine=is_genuine_sha256(digest))
     if verbose:
         print(info.describe())
     return net, info
