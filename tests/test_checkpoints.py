@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_debris(saved: tuple[nn.M
     good = path.read_bytes()
 
     def broken_save(obj, f, *args, **kwargs):
-        Path(f).write_bytes(b"PK\x03\x04 half a file")
+        f.write(b"PK\x03\x04 half a file")
         raise OSError("disk full")
 
     monkeypatch.setattr(torch, "save", broken_save)
@@ -63,6 +64,13 @@ def test_a_failed_save_keeps_the_old_file_and_leaves_no_debris(saved: tuple[nn.M
         save_state_dict(tiny_net(seed=3), path)
     assert path.read_bytes() == good
     assert [p.name for p in path.parent.iterdir()] == ["net.pth"]
+
+
+def test_saved_file_gets_the_usual_permissions(saved: tuple[nn.Module, Path]) -> None:
+    _, path = saved
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not a private 0600 temp file
 
 
 def test_map_location_as_in_the_book(saved: tuple[nn.Module, Path]) -> None:

@@ -125,6 +125,16 @@ def test_gallery_indices_show_mistakes_within_the_limit() -> None:
     assert gallery_indices(p, max_images=50) == list(range(40))
 
 
+def test_gallery_indices_spread_over_both_classes() -> None:
+    labels = torch.tensor([0] * 50 + [1] * 50)
+    preds = torch.zeros(100, dtype=torch.long)  # every bee is a mistake, every ant correct
+    p = Predictions(labels, preds, torch.full((100, 2), 0.5))
+    chosen = gallery_indices(p, max_images=12)
+    assert len(chosen) == 12
+    assert sum(i >= 50 for i in chosen) == 6  # six mistakes (bees), not just the first ones
+    assert chosen[-1] > 90 and chosen[0] == 0  # spread from start to end
+
+
 def test_prediction_gallery_titles_read_pred_over_true_with_mistakes_in_red() -> None:
     data = make_data()
     preds = predict_dataloader(nn.Sequential(FixedLogits()), DataLoader(data, batch_size=6), "cpu")

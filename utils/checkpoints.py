@@ -14,10 +14,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Mapping
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import torch
 from torch import nn
@@ -25,6 +26,34 @@ from torch import nn
 from utils.pretrained_vgg import CheckpointError
 
 _MAX_LISTED = 5  # how many mismatched keys an error message names
+
+
+@contextmanager
+def atomic_open(path: str | Path) -> Iterator[BinaryIO]:
+    """Open ``path`` for binary writing so that it appears complete or not at all.
+
+    The data goes to a hidden temporary file in the same folder, which is flushed to
+    disk and renamed over ``path`` (``os.replace``) only when the ``with`` block ends
+    without an error; otherwise it is deleted and an existing ``path`` stays as it was.
+    The folder is created if needed; the file gets the usual permissions (umask).
+
+    Args:
+        path: the file to write.
+
+    Yields:
+        A binary file object.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def save_state_dict(net: nn.Module, path: str | Path) -> Path:
@@ -40,17 +69,9 @@ def save_state_dict(net: nn.Module, path: str | Path) -> Path:
     Returns:
         The path written.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(net.state_dict(), tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_open(path) as fh:
+        torch.save(net.state_dict(), fh)
+    return Path(path)
 
 
 def _mismatch_report(expected: Mapping[str, torch.Tensor], found: Mapping[str, Any]) -> list[str]:

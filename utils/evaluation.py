@@ -194,9 +194,20 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
     return fig
 
 
+def _spread(items: Sequence[int], k: int) -> list[int]:
+    """Up to ``k`` items taken at even steps through ``items`` (first item included)."""
+    if k <= 0 or not items:
+        return []
+    if len(items) <= k:
+        return list(items)
+    step = len(items) / k
+    return [items[int(i * step)] for i in range(k)]
+
+
 def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
-    """Choose which images a gallery shows: the mistakes first (up to half), then correct
-    ones spread over the data set, in data set order.
+    """Choose which images a gallery shows: up to half of them mistakes, the rest correct
+    predictions, each kind taken at even steps through the data set (so both classes
+    appear), returned in data set order.
 
     Args:
         predictions: from :func:`predict_dataloader`.
@@ -208,13 +219,11 @@ def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]
     n = len(predictions)
     if n <= max_images:
         return list(range(n))
-    all_mistakes = set(predictions.mistakes)
-    chosen = set(predictions.mistakes[: max_images // 2])
-    correct = [i for i in range(n) if i not in all_mistakes]
-    needed = max_images - len(chosen)
-    if correct and needed > 0:
-        step = len(correct) / needed
-        chosen.update(correct[int(k * step)] for k in range(min(needed, len(correct))))
+    mistakes = predictions.mistakes
+    wrong = set(mistakes)
+    correct = [i for i in range(n) if i not in wrong]
+    chosen = _spread(mistakes, max_images // 2)
+    chosen += _spread(correct, max_images - len(chosen))
     return sorted(chosen)
 
 

@@ -20,8 +20,6 @@ untrained head does. ``num_epochs=1`` therefore means epoch 0 (val) + epoch 1
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 from tqdm import tqdm
 
+from utils.checkpoints import atomic_open
 from utils.device import select_device
 from utils.paths import WEIGHTS_DIR
 
@@ -387,21 +386,14 @@ def run_summary(name: str, history: History, net: nn.Module, **extra: Any) -> di
 
 
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
-    """Write ``summary`` as JSON, atomically (a temporary file, then ``os.replace``).
+    """Write ``summary`` as JSON, atomically (see :func:`utils.checkpoints.atomic_open`).
 
     Returns:
         The path written. Its folder is created if needed.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(dict(summary), fh, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path) as fh:
+        fh.write(json.dumps(dict(summary), indent=2).encode("utf-8"))
     return path
 
 
