@@ -13,47 +13,17 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import torch
 from torch import nn
 
+from utils.atomic_write import atomic_open
 from utils.pretrained_vgg import CheckpointError
 
 _MAX_LISTED = 5  # how many mismatched keys an error message names
-
-
-@contextmanager
-def atomic_open(path: str | Path) -> Iterator[BinaryIO]:
-    """Open ``path`` for binary writing so that it appears complete or not at all.
-
-    The data goes to a hidden temporary file in the same folder, which is flushed to
-    disk and renamed over ``path`` (``os.replace``) only when the ``with`` block ends
-    without an error; otherwise it is deleted and an existing ``path`` stays as it was.
-    The folder is created if needed; the file gets the usual permissions (umask).
-
-    Args:
-        path: the file to write.
-
-    Yields:
-        A binary file object.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def save_state_dict(net: nn.Module, path: str | Path) -> Path:

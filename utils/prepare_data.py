@@ -35,6 +35,7 @@ from typing import BinaryIO, Sequence
 
 from tqdm.auto import tqdm
 
+from utils.atomic_write import atomic_open
 from utils.checksums import read_sha256sums, sha256_file, write_sha256sums
 from utils.paths import DATA_DIR
 
@@ -87,20 +88,11 @@ class DataToolError(RuntimeError):
 
 def _stream_to(src: BinaryIO, dest: Path, total: int | None, desc: str) -> None:
     """Copy ``src`` into ``dest`` with a progress bar, atomically (temp file, fsync, rename)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
-                                              unit_divisor=1024, desc=desc, leave=False) as bar:
-            for chunk in iter(lambda: src.read(_CHUNK), b""):
-                out.write(chunk)
-                bar.update(len(chunk))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_open(dest) as out, tqdm(total=total, unit="B", unit_scale=True,
+                                        unit_divisor=1024, desc=desc, leave=False) as bar:
+        for chunk in iter(lambda: src.read(_CHUNK), b""):
+            out.write(chunk)
+            bar.update(len(chunk))
 
 
 def download(url: str, dest: Path, desc: str | None = None) -> None:
@@ -387,20 +379,13 @@ def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
 
 def _zip_folder(folder: Path, dest: Path) -> None:
     """Write ``folder`` as ``dest`` (a zip with ``folder.name/`` on top), reproducibly and atomically."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                arcname = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-                info = zipfile.ZipInfo(arcname, date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, path.read_bytes())
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_open(dest) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            arcname = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            info = zipfile.ZipInfo(arcname, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
 
 
 def export_mirror(data_dir: Path, out_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:

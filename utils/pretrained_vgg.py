@@ -164,6 +164,9 @@ def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: b
     """
     mode = get_course_mode() if mode is None else mode
     path = hub_checkpoint_path()
+    if verbose and not path.exists():
+        print(f"{CHECKPOINT_FILENAME} is not in {path.parent} yet: torchvision will try to download "
+              "it (528 MB, once).")
     try:
         with _socket_timeout(_DOWNLOAD_SOCKET_TIMEOUT_S):
             net = _load_imagenet_vgg16(path, progress)

@@ -30,8 +30,9 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 from tqdm import tqdm
 
-from utils.checkpoints import atomic_open
+from utils.atomic_write import atomic_open
 from utils.device import select_device
+from utils.model_summary import count_parameters
 from utils.paths import WEIGHTS_DIR
 
 #: The book's batch size.
@@ -87,11 +88,6 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
 
 
 # ----------------------------------------------------------------------------- parameters
-
-
-def count_parameters(net: nn.Module, trainable_only: bool = True) -> int:
-    """Number of scalar parameters in ``net`` (only those with ``requires_grad`` by default)."""
-    return sum(p.numel() for p in net.parameters() if p.requires_grad or not trainable_only)
 
 
 def freeze_all_except(net: nn.Module,
@@ -386,7 +382,7 @@ def run_summary(name: str, history: History, net: nn.Module, **extra: Any) -> di
 
 
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
-    """Write ``summary`` as JSON, atomically (see :func:`utils.checkpoints.atomic_open`).
+    """Write ``summary`` as JSON, atomically (see :func:`utils.atomic_write.atomic_open`).
 
     Returns:
         The path written. Its folder is created if needed.
