@@ -49,7 +49,7 @@ run: data  ## execute all four notebooks headless into build/ (executed .ipynb p
 	@echo "Executed notebooks: build/notebooks/   HTML to publish: build/html/"
 
 test: data  ## the unit tests plus every notebook (nbmake) in smoke mode
-	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 tests notebooks
+	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 --durations=6 tests notebooks
 
 unit: data  ## only the unit tests (fast)
 	$(PY) -m pytest tests
