@@ -19,3 +19,8 @@ DOG_PHOTO_PATH: Path = DATA_DIR / "goldenretriever-3724972_640.jpg"
 
 #: Weights that notebooks save (git-ignored).
 WEIGHTS_DIR: Path = REPO_ROOT / "weights"
+
+#: The file name torchvision gives the VGG16 ImageNet checkpoint in the torch hub cache
+#: (``vgg16-<first 8 hex digits of its SHA-256>.pth``). Kept here so the data tool can
+#: name it without importing torch; ``utils.pretrained_vgg`` checks it against torchvision.
+VGG16_CHECKPOINT_FILENAME: str = "vgg16-397923af.pth"

@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from utils.atomic_write import atomic_open
 from utils.checksums import read_sha256sums, sha256_file, write_sha256sums
-from utils.paths import DATA_DIR
+from utils.paths import DATA_DIR, VGG16_CHECKPOINT_FILENAME
 
 MIRROR_ENV_VAR = "COURSE_DATA_MIRROR"
 MIRROR_SUMS = "SHA256SUMS"
@@ -319,12 +319,6 @@ def prepare_dataset(data_dir: Path, mirror: Mirror | None,
 # --------------------------------------------------------------------------- weights
 
 
-def _checkpoint_filename() -> str:
-    from utils.pretrained_vgg import CHECKPOINT_FILENAME  # imports torch: only when weights matter
-
-    return CHECKPOINT_FILENAME
-
-
 def prefetch_weights(mirror: Mirror | None) -> str:
     """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download).
 
@@ -479,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for artifact in FILE_ARTIFACTS:
             print(prepare_file(artifact, data_dir, mirror))
         # A mirror that carries the weights is a classroom's whole kit: take them too (a local copy).
-        mirror_has_weights = mirror is not None and (mirror.root / _checkpoint_filename()).is_file()
+        mirror_has_weights = mirror is not None and (mirror.root / VGG16_CHECKPOINT_FILENAME).is_file()
         if args.weights or mirror_has_weights:
             print(prefetch_weights(mirror))
         return 0

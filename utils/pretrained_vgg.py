@@ -29,11 +29,15 @@ from torchvision.models import VGG16_Weights
 
 from utils.checksums import sha256_file
 from utils.course_mode import STANDIN_BANNER, CourseMode, get_course_mode
+from utils.paths import VGG16_CHECKPOINT_FILENAME
 
 #: The weights every notebook uses.
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1
 #: The file name torchvision gives the checkpoint in the hub cache.
-CHECKPOINT_FILENAME = Path(WEIGHTS.url).name  # "vgg16-397923af.pth"
+CHECKPOINT_FILENAME = VGG16_CHECKPOINT_FILENAME
+if Path(WEIGHTS.url).name != CHECKPOINT_FILENAME:  # a torchvision release that renamed the file
+    raise ImportError(f"torchvision's VGG16 weights are now {WEIGHTS.url}; update "
+                      "utils/paths.py:VGG16_CHECKPOINT_FILENAME")
 #: The genuine checkpoint's SHA-256 starts with this (torchvision's naming rule).
 GENUINE_SHA256_PREFIX = CHECKPOINT_FILENAME.rsplit("-", 1)[1].split(".")[0]
 #: Parameters of the 1000-class VGG16.
