@@ -9,6 +9,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 JUPYTER = $(VENV)/bin/jupyter
 STAMP   = $(VENV)/.installed-requirements
+LAB_ARGS ?=   # extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror clean
@@ -39,7 +40,7 @@ mirror: $(STAMP)  ## write a mirror folder for an offline classroom: make mirror
 	$(PY) -m utils.prepare_data --export "$(DIR)"
 
 lab: data  ## open the course in JupyterLab
-	$(JUPYTER) lab --notebook-dir="$(CURDIR)" notebooks/01_pretrained_vgg_inference.ipynb
+	$(JUPYTER) lab --notebook-dir="$(CURDIR)" $(LAB_ARGS) notebooks/01_pretrained_vgg_inference.ipynb
 
 run: data  ## execute all four notebooks headless into build/ (executed .ipynb plus an HTML copy each)
 	mkdir -p build/notebooks build/html
