@@ -166,7 +166,9 @@ def test_predict_image_and_its_figure() -> None:
     fig = plot_image_prediction(image, probs, ("ants", "bees"), title="A new image")
     ax_img, ax_bar = fig.axes
     assert ax_img.get_title() == "predicted: bees"
-    assert [t.get_text() for t in ax_bar.get_yticklabels()] == ["ants", "bees"]
+    assert [t.get_text() for t in ax_bar.get_yticklabels()] == ["ants (0)", "bees (1)"]
+    assert [bar.get_width() for bar in ax_bar.patches] == pytest.approx(probs.tolist())
+    assert [bar.get_facecolor() for bar in ax_bar.patches][1] != ax_bar.patches[0].get_facecolor()
     assert ax_bar.get_xlabel() == "softmax probability"
     with pytest.raises(ValueError):
         plot_image_prediction(image, torch.tensor([1.0]), ("ants", "bees"))

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from utils.imagenet_inference import ILSVRCPredictor, Prediction, load_class_index, weights_label
+from utils.imagenet_inference import ILSVRCPredictor, Prediction, load_class_index
 from utils.paths import CLASS_INDEX_PATH
-from utils.pretrained_vgg import WeightsInfo
 
 
 @pytest.fixture()
@@ -126,12 +125,3 @@ def test_real_class_index_has_the_classes_the_course_uses() -> None:
     out = torch.full((1, 1000), -1.0)
     out[0, 207] = 3.0
     assert predictor.predict_max(out) == "golden_retriever"
-
-
-def test_weights_label_says_which_weights() -> None:
-    genuine = WeightsInfo(source="checkpoint", path=Path("x.pth"), sha256="397923af" + "0" * 56, genuine=True)
-    foreign = WeightsInfo(source="checkpoint", path=Path("x.pth"), sha256="deadbeef" + "0" * 56, genuine=False)
-    standin = WeightsInfo(source="standin", path=None, sha256=None, genuine=False)
-    assert weights_label(genuine) == "ImageNet weights"
-    assert "meaningless" in weights_label(foreign) and "NOT" in weights_label(foreign)
-    assert "STAND-IN" in weights_label(standin)

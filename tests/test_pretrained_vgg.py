@@ -9,7 +9,8 @@ import torch
 
 from utils.course_mode import FULL_MODE, SMOKE_MODE
 from utils.pretrained_vgg import (CHECKPOINT_FILENAME, GENUINE_SHA256_PREFIX, VGG16_NUM_PARAMETERS,
-                                  CheckpointError, WeightsUnavailableError, hub_checkpoint_path,
+                                  WEIGHTS, CheckpointError, WeightsInfo, WeightsUnavailableError,
+                                  hub_checkpoint_path,
                                   is_genuine_sha256, load_vgg16, make_standin_vgg16)
 
 
@@ -24,7 +25,8 @@ def seeded_torch_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_names_follow_torchvision() -> None:
-    assert CHECKPOINT_FILENAME == "vgg16-397923af.pth" and GENUINE_SHA256_PREFIX == "397923af"
+    assert CHECKPOINT_FILENAME == Path(WEIGHTS.url).name  # what torchvision downloads and looks for
+    assert GENUINE_SHA256_PREFIX == "397923af"
     assert is_genuine_sha256("397923AF" + "0" * 56) and not is_genuine_sha256("0" * 64)
 
 
@@ -89,3 +91,12 @@ def test_broken_cached_file_names_the_file_and_the_fix(seeded_torch_home: Path, 
     with pytest.raises(CheckpointError) as err:
         load_vgg16(SMOKE_MODE, progress=False, verbose=False)  # even smoke mode must not hide this
     assert str(path) in str(err.value) and "delete it" in str(err.value)
+
+
+def test_label_says_which_weights() -> None:
+    genuine = WeightsInfo(source="checkpoint", path=Path("x.pth"), sha256="397923af" + "0" * 56, genuine=True)
+    foreign = WeightsInfo(source="checkpoint", path=Path("x.pth"), sha256="deadbeef" + "0" * 56, genuine=False)
+    standin = WeightsInfo(source="standin", path=None, sha256=None, genuine=False)
+    assert genuine.label == "ImageNet weights"
+    assert "meaningless" in foreign.label and "NOT" in foreign.label
+    assert "STAND-IN" in standin.label

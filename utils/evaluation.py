@@ -26,7 +26,7 @@ from torch.utils.data import DataLoader, Dataset
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.device import select_device
 from utils.training import History
-from utils.visualization import show_image_grid, tensor_to_image
+from utils.visualization import show_image_grid, show_topk_panels
 
 #: Title colours in galleries.
 CORRECT_COLOR = "darkgreen"
@@ -298,7 +298,10 @@ def predict_image(net: nn.Module, image: torch.Tensor,
 def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
                           class_names: Sequence[str] = CLASS_NAMES,
                           title: str = "Prediction") -> Figure:
-    """The image next to a bar chart of its class probabilities.
+    """The image next to a bar chart of its class probabilities (the winner in orange).
+
+    Drawn by :func:`utils.visualization.show_topk_panels`, the same figure notebook 01
+    uses for ImageNet's top-5, here with every class of the task in label order.
 
     Args:
         image: normalised ``(3, H, W)`` tensor.
@@ -313,18 +316,7 @@ def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
     if probs.numel() != len(class_names):
         raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")
     best = int(probs.argmax())
-    fig, (ax_img, ax_bar) = plt.subplots(1, 2, figsize=(9, 3.8), gridspec_kw={"width_ratios": [1, 1.2]})
-    ax_img.imshow(tensor_to_image(image))
-    ax_img.axis("off")
-    ax_img.set_title(f"predicted: {class_names[best]}")
-    colors = ["tab:orange" if i == best else "tab:gray" for i in range(len(class_names))]
-    bars = ax_bar.barh(list(class_names), probs.numpy(), color=colors)
-    ax_bar.bar_label(bars, labels=[f"{p:.3f}" for p in probs.tolist()], padding=3)
-    ax_bar.set_xlim(0, 1.15)
-    ax_bar.invert_yaxis()
-    ax_bar.set_xlabel("softmax probability")
-    ax_bar.set_ylabel("class")
-    ax_bar.set_title("Class probabilities (sum to 1)")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    bars = [(i, name, float(p)) for i, (name, p) in enumerate(zip(class_names, probs.tolist()))]
+    return show_topk_panels([image], [bars], titles=[f"predicted: {class_names[best]}"],
+                            suptitle=title, highlight_ids=[best],
+                            bar_title="class probabilities (sum to 1)")

@@ -175,20 +175,3 @@ class ILSVRCPredictor:
         probs = self.probabilities(out)
         p = probs[int(class_id)]
         return int((probs > p).sum()) + 1, float(p)
-
-
-def weights_label(info: object) -> str:
-    """A short label for figure titles saying which weights produced a prediction.
-
-    Args:
-        info: the ``WeightsInfo`` returned by ``utils.pretrained_vgg.load_vgg16``.
-
-    Returns:
-        "ImageNet weights", "STAND-IN weights, meaningless" or
-        "NOT the ImageNet checkpoint, meaningless".
-    """
-    if getattr(info, "genuine", False):
-        return "ImageNet weights"
-    if getattr(info, "source", None) == "standin":
-        return "STAND-IN weights, meaningless"
-    return "NOT the ImageNet checkpoint, meaningless"

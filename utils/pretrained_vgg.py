@@ -34,10 +34,7 @@ from utils.paths import VGG16_CHECKPOINT_FILENAME
 #: The weights every notebook uses.
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1
 #: The file name torchvision gives the checkpoint in the hub cache.
-CHECKPOINT_FILENAME = VGG16_CHECKPOINT_FILENAME
-if Path(WEIGHTS.url).name != CHECKPOINT_FILENAME:  # a torchvision release that renamed the file
-    raise ImportError(f"torchvision's VGG16 weights are now {WEIGHTS.url}; update "
-                      "utils/paths.py:VGG16_CHECKPOINT_FILENAME")
+CHECKPOINT_FILENAME = VGG16_CHECKPOINT_FILENAME  # a test checks it against WEIGHTS.url
 #: The genuine checkpoint's SHA-256 starts with this (torchvision's naming rule).
 GENUINE_SHA256_PREFIX = CHECKPOINT_FILENAME.rsplit("-", 1)[1].split(".")[0]
 #: Parameters of the 1000-class VGG16.
@@ -79,9 +76,13 @@ class WeightsInfo:
     genuine: bool
 
     @property
-    def meaningful(self) -> bool:
-        """True when predictions are worth reading (the genuine ImageNet weights)."""
-        return self.genuine
+    def label(self) -> str:
+        """A short label for figure titles: which weights produced the numbers."""
+        if self.genuine:
+            return "ImageNet weights"
+        if self.source == "standin":
+            return "STAND-IN weights, meaningless"
+        return "NOT the ImageNet checkpoint, meaningless"
 
     def describe(self) -> str:
         """One or more lines for the notebook to print."""

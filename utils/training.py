@@ -50,9 +50,6 @@ FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
     "classifier.6": (("classifier.6.",), 1e-3),
 }
 
-PHASES = ("train", "val")
-
-
 # ----------------------------------------------------------------------------- data loaders
 
 
