@@ -62,8 +62,8 @@ class ILSVRCPredictor:
     """Read class names and probabilities off a 1000-class ImageNet model's output.
 
     Args:
-        class_index: ``{"0": ["n01440764", "tench"], ...}`` from :func:`load_class_index`
-            (stored as ``self.class_index``; the source notes misspell it ``class_inedx``).
+        class_index: ``{"0": ["n01440764", "tench"], ...}`` from :func:`load_class_index`,
+            kept as ``self.class_index``.
 
     Every method takes ``out``, the logits for ONE image: shape ``(1, C)`` or ``(C,)`` with
     ``C == len(class_index)``, on any device, with or without gradient tracking.
