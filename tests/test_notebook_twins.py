@@ -1,0 +1,134 @@
+"""Each class or function a notebook teaches is defined in the notebook AND in ``utils/``; the two must agree.
+
+The learner reads and edits the notebook copy; notebook 04, the tests and the learner's own scripts
+import the ``utils`` copy. This test fails, naming both places and showing a diff, as soon as either
+copy changes alone.
+
+What counts as "the same": the two definitions must have the same abstract syntax tree
+(``ast.dump``), so every statement, name, argument, default value, type hint and decorator counts.
+Ignored: comments (they are not part of the AST), formatting (line breaks, spaces, quotes), and
+docstrings, which are removed before comparing, because the notebook explains the code in its
+markdown cells while ``utils/`` keeps API docstrings for ``help()``.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+from pathlib import Path
+
+import pytest
+
+from utils.paths import REPO_ROOT
+
+#: (notebook, name, utils module file) for every definition a notebook teaches.
+TWINS = [
+    ("01_pretrained_vgg_inference.ipynb", "BaseTransform", "utils/dataloader_image_classification.py"),
+    ("01_pretrained_vgg_inference.ipynb", "ILSVRCPredictor", "utils/imagenet_inference.py"),
+    ("02_preprocessing_and_augmentation.ipynb", "ImageTransform", "utils/dataloader_image_classification.py"),
+    ("03_transfer_learning.ipynb", "make_datapath_list", "utils/dataloader_image_classification.py"),
+    ("03_transfer_learning.ipynb", "HymenopteraDataset", "utils/dataloader_image_classification.py"),
+    ("03_transfer_learning.ipynb", "train_model", "utils/training.py"),
+    ("04_fine_tuning_and_save_load.ipynb", "grad_cam", "utils/gradcam.py"),
+]
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _docstring_nodes(node: ast.AST) -> list[ast.Expr]:
+    """The docstrings of ``node`` and of every function or class inside it."""
+    found = []
+    for sub in ast.walk(node):
+        body = getattr(sub, "body", None)
+        if isinstance(sub, _DEFINITIONS) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            found.append(body[0])
+    return found
+
+
+def _strip_docstrings(node: ast.AST) -> ast.AST:
+    """Remove the docstring of ``node`` and of every function or class inside it (in place)."""
+    for doc in _docstring_nodes(node):
+        for sub in ast.walk(node):
+            if isinstance(sub, _DEFINITIONS) and sub.body and sub.body[0] is doc:
+                sub.body = sub.body[1:] or [ast.Pass()]
+    return node
+
+
+def _source_lines(source: str, node: ast.AST) -> list[str]:
+    """The source lines of ``node`` without its docstring lines (call before stripping them)."""
+    skip = {n for doc in _docstring_nodes(node) for n in range(doc.lineno, doc.end_lineno + 1)}
+    lines = source.splitlines()
+    return [lines[n - 1] for n in range(node.lineno, node.end_lineno + 1) if n not in skip]
+
+
+def _top_level_definition(source: str, name: str) -> ast.AST | None:
+    """The top-level ``def``/``class`` called ``name`` in ``source``, or None."""
+    for node in ast.parse(source).body:
+        if isinstance(node, _DEFINITIONS) and node.name == name:
+            return node
+    return None
+
+
+def _notebook_definition(notebook: Path, name: str) -> tuple[ast.AST, str, str]:
+    """The definition of ``name`` in a code cell of ``notebook``, that cell's id and its source."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        # IPython magics and shell escapes are not Python: blank them before parsing.
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                           for line in "".join(cell["source"]).splitlines())
+        node = _top_level_definition(source, name)
+        if node is not None:
+            found.append((node, cell.get("id", f"index {index}"), source))
+    assert found, f"{notebook.name} defines no {name!r} in a code cell (it must show the lesson's code)"
+    assert len(found) == 1, f"{notebook.name} defines {name!r} in several cells: {[c for _, c, _ in found]}"
+    return found[0]
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it."""
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
+def definition_mismatch(notebook: Path, name: str, module: Path) -> str | None:
+    """None if the notebook's and the module's definitions of ``name`` agree, else a report with a diff."""
+    nb_node, cell_id, nb_source = _notebook_definition(notebook, name)
+    mod_source = module.read_text(encoding="utf-8")
+    mod_node = _top_level_definition(mod_source, name)
+    assert mod_node is not None, f"{module} defines no {name!r}"
+    nb_lines, mod_lines = _source_lines(nb_source, nb_node), _source_lines(mod_source, mod_node)
+    if ast.dump(_strip_docstrings(nb_node)) == ast.dump(_strip_docstrings(mod_node)):
+        return None
+    nb_where = f"{_shown(notebook)} cell id {cell_id!r}"
+    mod_where = f"{_shown(module)} line {mod_node.lineno}"
+    diff = difflib.unified_diff(mod_lines, nb_lines, fromfile=mod_where, tofile=nb_where, lineterm="", n=2)
+    return (f"{name} differs between {nb_where} and {mod_where}.\n"
+            "Change both copies together. The two sources, docstrings left out:\n" + "\n".join(diff))
+
+
+@pytest.mark.parametrize("notebook, name, module", TWINS, ids=[f"{nb[:2]}-{name}" for nb, name, _ in TWINS])
+def test_notebook_definition_matches_its_utils_twin(notebook: str, name: str, module: str) -> None:
+    problem = definition_mismatch(REPO_ROOT / "notebooks" / notebook, name, REPO_ROOT / module)
+    assert problem is None, problem
+
+
+def test_the_comparison_sees_a_changed_default_but_not_a_docstring_or_comment(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text('def f(x, scale=(0.5, 1.0)):\n    """Long API docstring."""\n    return x * scale[0]\n')
+
+    def notebook_with(source: str) -> Path:
+        path = tmp_path / "x.ipynb"
+        path.write_text(json.dumps({"cells": [{"cell_type": "code", "id": "c1", "source": source}]}))
+        return path
+
+    same = 'def f(x, scale = (0.5, 1.0)):  # a comment\n    """Short."""\n    return x * scale[0]\n'
+    assert definition_mismatch(notebook_with(same), "f", module) is None
+    changed = 'def f(x, scale=(0.08, 1.0)):\n    return x * scale[0]\n'
+    report = definition_mismatch(notebook_with(changed), "f", module)
+    assert report is not None and "cell id 'c1'" in report and "m.py line 1" in report
+    assert "-def f(x, scale=(0.5, 1.0)):" in report and "+def f(x, scale=(0.08, 1.0)):" in report
+    assert "docstring" not in report.split("docstrings left out:")[1]
