@@ -12,8 +12,9 @@ Every figure function returns the matplotlib ``Figure`` (Jupyter shows it inline
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,8 +24,10 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from utils.course_mode import get_course_mode
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.device import select_device
+from utils.precision import SpeedSettings, choose_speed_settings
 from utils.training import History
 from utils.visualization import show_image_grid, show_topk_panels
 
@@ -62,37 +65,52 @@ class Predictions:
 
 
 @torch.no_grad()
-def predict_dataloader(net: nn.Module, dataloader: DataLoader,
-                       device: torch.device | str | None = None) -> Predictions:
+def predict_dataloader(net: nn.Module, dataloader: DataLoader, device: torch.device | str | None = None,
+                       speed: SpeedSettings | None = None) -> Predictions:
     """Predict every batch of ``dataloader`` in eval mode, without gradients.
 
-    The network's train/eval mode is restored afterwards. Use an unshuffled loader
-    so that prediction ``i`` belongs to ``dataloader.dataset[i]``.
+    Use an unshuffled loader so that prediction ``i`` belongs to ``dataloader.dataset[i]``.
 
     Args:
-        net: a classifier returning logits ``(B, C)``.
+        net: a classifier returning logits ``(B, C)``; moved to ``device``, its
+            train/eval mode restored afterwards.
         dataloader: yields ``(inputs (B, 3, H, W), labels (B,))``.
-        device: where to compute (default :func:`utils.device.select_device`); ``net`` is moved there.
+        device: where to compute (default :func:`utils.device.select_device`).
+        speed: layout and autocast (default: chosen for ``device``, see ``utils.precision``).
 
     Returns:
-        :class:`Predictions` on the CPU.
+        :class:`Predictions` on the CPU, probabilities in fp32.
     """
-    device = select_device() if device is None else torch.device(device)
-    was_training = net.training
-    net.to(device).eval()
+    device, speed = _device_and_speed(device, speed)
     labels, preds, probs = [], [], []
-    try:
+    with _evaluating(net, device, speed):
         for inputs, batch_labels in dataloader:
-            logits = net(inputs.to(device))
-            batch_probs = torch.softmax(logits, dim=1).float().cpu()
+            with speed.autocast():
+                logits = net(inputs.to(device, memory_format=speed.memory_format))
+            batch_probs = torch.softmax(logits.float(), dim=1).cpu()  # softmax in fp32
             probs.append(batch_probs)
             preds.append(batch_probs.argmax(dim=1))
             labels.append(torch.as_tensor(batch_labels).cpu().long())
-    finally:
-        net.train(was_training)
     if not labels:
         raise ValueError("the DataLoader yielded no batches")
     return Predictions(torch.cat(labels), torch.cat(preds), torch.cat(probs))
+
+
+def _device_and_speed(device: torch.device | str | None,
+                      speed: SpeedSettings | None) -> tuple[torch.device, SpeedSettings]:
+    device = select_device() if device is None else torch.device(device)
+    return device, choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
+
+
+@contextlib.contextmanager
+def _evaluating(net: nn.Module, device: torch.device, speed: SpeedSettings) -> Iterator[None]:
+    """Put ``net`` on ``device``, in eval mode and ``speed``'s layout; restore mode and layout after."""
+    was_training = net.training
+    net.to(device, memory_format=speed.memory_format).eval()
+    try:
+        yield
+    finally:
+        net.to(memory_format=torch.contiguous_format).train(was_training)
 
 
 def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor | Sequence[int],
@@ -272,27 +290,19 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
 
 
 @torch.no_grad()
-def predict_image(net: nn.Module, image: torch.Tensor,
-                  device: torch.device | str | None = None) -> torch.Tensor:
-    """Class probabilities for one preprocessed image.
+def predict_image(net: nn.Module, image: torch.Tensor, device: torch.device | str | None = None,
+                  speed: SpeedSettings | None = None) -> torch.Tensor:
+    """Class probabilities for one preprocessed ``(3, H, W)`` image.
 
-    Args:
-        net: a classifier returning logits ``(1, C)``; evaluated in eval mode
-            (its mode is restored afterwards).
-        image: ``(3, H, W)`` tensor, preprocessed like the validation images.
-        device: where to compute (default :func:`utils.device.select_device`).
+    ``net``, ``device`` and ``speed`` as in :func:`predict_dataloader`.
 
     Returns:
-        Softmax probabilities, shape ``(C,)``, on the CPU.
+        Softmax probabilities, shape ``(C,)``, fp32, on the CPU.
     """
-    device = select_device() if device is None else torch.device(device)
-    was_training = net.training
-    net.to(device).eval()
-    try:
-        logits = net(image.unsqueeze(0).to(device))  # add the batch axis: (1, 3, H, W)
-    finally:
-        net.train(was_training)
-    return torch.softmax(logits, dim=1)[0].float().cpu()
+    device, speed = _device_and_speed(device, speed)
+    with _evaluating(net, device, speed), speed.autocast():
+        logits = net(image.unsqueeze(0).to(device, memory_format=speed.memory_format))  # (1, 3, H, W)
+    return torch.softmax(logits.float(), dim=1)[0].cpu()
 
 
 def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,

@@ -1,14 +1,10 @@
 """Train and validate a classifier the book's way, with the loop bugs of the notes fixed.
 
-What lives here (one job: training a network and describing the run):
-
 * :func:`make_dataloaders` - the train/val ``DataLoader`` pair (batch 32, only train shuffled).
 * :func:`freeze_all_except` - transfer learning: train only the named parameters.
-* :func:`make_fine_tuning_param_groups` - fine-tuning: three parameter groups with
-  their own learning rates, ready for ``optim.SGD``.
+* :func:`make_fine_tuning_param_groups` - fine-tuning: parameter groups with their own learning rates.
 * :func:`train_model` - the training/validation loop; returns a :class:`History`.
-* :func:`run_summary`, :func:`save_run_summary`, :func:`load_run_summary`,
-  :func:`format_run_comparison` - a small JSON record of a run, so notebook 04 can
+* :func:`run_summary` and friends - a small JSON record of a run, so notebook 04 can
   compare itself with notebook 03.
 
 How ``num_epochs`` counts: it is the number of **training** epochs. ``train_model``
@@ -28,12 +24,14 @@ from typing import Any, Iterable, Mapping, Sequence
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from utils.atomic_write import atomic_open
+from utils.course_mode import get_course_mode
 from utils.device import select_device
 from utils.model_summary import count_parameters
 from utils.paths import WEIGHTS_DIR
+from utils.precision import SpeedSettings, choose_speed_settings
 
 #: The book's batch size.
 BATCH_SIZE = 32
@@ -57,21 +55,12 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
                      seed: int = 1234) -> dict[str, DataLoader]:
     """Build the book's ``dataloaders_dict``: ``{"train": ..., "val": ...}``.
 
-    * ``train`` is shuffled (a new order every epoch, so batches mix ants and bees),
-      drawn from its own ``torch.Generator`` seeded with ``seed``: the order is the
-      same on every rerun, whatever other cells did with the global random state.
-    * ``val`` is not shuffled: the same order every time, so prediction ``i`` belongs
-      to ``val_dataset[i]``.
-    * ``num_workers=0`` loads images in the notebook's own process. Worker processes
-      cost start-up time that a 2-core laptop does not win back on 8 batches, and on
-      Windows and macOS they re-import the notebook's code, which fails for classes
-      defined in a notebook cell.
-
-    Args:
-        train_dataset: yields ``(image (3, 224, 224), label)``.
-        val_dataset: the same for validation.
-        batch_size: images per batch (32 in the book).
-        seed: seeds the train loader's shuffle.
+    ``train`` is shuffled by its own generator seeded with ``seed`` (the same order on
+    every rerun, whatever other cells did with the global random state); ``val`` keeps
+    its order, so prediction ``i`` belongs to ``val_dataset[i]``. ``num_workers=0`` loads
+    images in the notebook's own process: worker processes cost start-up time that a
+    2-core laptop does not win back on 8 batches, and on Windows and macOS they
+    re-import the notebook's code, which fails for classes defined in a notebook cell.
 
     Returns:
         ``{"train": DataLoader, "val": DataLoader}``; batches are ``(inputs (B, 3, 224, 224), labels (B,))``.
@@ -266,27 +255,20 @@ class History:
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                 optimizer: torch.optim.Optimizer, num_epochs: int,
                 device: torch.device | str | None = None, progress: bool = True,
-                verbose: bool = True) -> History:
-    """Train ``net`` for ``num_epochs`` epochs, validating before training and after each epoch.
-
-    Epoch 0 only validates: it shows where the untrained network starts. Epochs
-    1..``num_epochs`` each train on every batch of ``dataloaders_dict["train"]``
-    and then validate on ``dataloaders_dict["val"]``. So ``num_epochs`` counts
-    **training** epochs; the book's ``num_epochs=2`` is ``num_epochs=1`` here.
-
-    The network and every batch are moved to ``device``. Only parameters the
-    optimizer holds are updated; frozen ones (``requires_grad=False``) stay fixed.
+                verbose: bool = True, speed: SpeedSettings | None = None) -> History:
+    """Validate once (epoch 0), then train and validate ``num_epochs`` times.
 
     Args:
-        net: the model; it is moved to ``device`` and left there, in eval mode.
-        dataloaders_dict: ``{"train": DataLoader, "val": DataLoader}`` yielding
-            ``(inputs (B, 3, H, W), labels (B,))``.
+        net: the model; moved to ``device`` and left there, in eval mode.
+        dataloaders_dict: ``{"train": ..., "val": ...}`` yielding ``(inputs (B, 3, H, W), labels (B,))``.
         criterion: the loss, e.g. ``nn.CrossEntropyLoss()``.
-        optimizer: updates the trainable parameters.
-        num_epochs: training epochs (0 just validates once).
+        optimizer: updates the trainable parameters (frozen ones get no gradient).
+        num_epochs: training epochs (0 only validates).
         device: where to compute; default :func:`utils.device.select_device`.
         progress: show a tqdm progress bar per phase.
         verbose: print loss and accuracy per phase.
+        speed: memory layout and autocast (``utils.precision``); default: chosen for
+            ``device`` with ``COURSE_PRECISION``.
 
     Returns:
         A :class:`History` with, per epoch and phase, loss, accuracy and seconds.
@@ -294,7 +276,9 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     if num_epochs < 0:
         raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")
     device = select_device() if device is None else torch.device(device)
-    net.to(device)
+    speed = choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
+    net.to(device, memory_format=speed.memory_format)
+    scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # only fp16 needs it
     history = History()
 
     for epoch in range(num_epochs + 1):
@@ -310,16 +294,18 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
 
             for inputs, labels in tqdm(dataloaders_dict[phase], desc=f"epoch {epoch} {phase}",
                                        disable=not progress):
-                inputs, labels = inputs.to(device), labels.to(device)
+                inputs = inputs.to(device, memory_format=speed.memory_format)
+                labels = labels.to(device)
                 optimizer.zero_grad()
 
-                with torch.set_grad_enabled(training):  # no graph is kept while validating
+                with torch.set_grad_enabled(training), speed.autocast():  # no graph while validating
                     outputs = net(inputs)               # (B, num_classes) logits
                     loss = criterion(outputs, labels)   # mean loss over the batch
                     preds = outputs.argmax(dim=1)       # (B,) predicted class per image
-                    if training:                        # inside the batch loop: every batch trains
-                        loss.backward()
-                        optimizer.step()
+                if training:                            # inside the batch loop: every batch trains
+                    scaler.scale(loss).backward()       # loss.backward(), the loss scaled for fp16
+                    scaler.step(optimizer)              # optimizer.step(), skipped if fp16 overflowed
+                    scaler.update()
 
                 epoch_loss += loss.item() * inputs.size(0)                # .item(): a Python float
                 epoch_corrects += int((preds == labels).sum().item())    # a Python int, not a tensor
@@ -335,6 +321,7 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
                 print(f"  {phase:<5} Loss: {stats.loss:.4f} Acc: {stats.acc:.4f}  "
                       f"({seen} images, {stats.seconds:.1f} s)")
 
+    net.to(memory_format=torch.contiguous_format)  # the usual layout again, for saving and comparing
     net.eval()
     return history
 
