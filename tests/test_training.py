@@ -195,7 +195,7 @@ def test_history_starts_with_a_validation_only_epoch_0() -> None:
     assert history.val_acc_before_training == history.records[0].acc
     assert history.final_val_acc == history.records[-1].acc
     assert history.best_val_acc == max(r.acc for r in history.phase("val"))
-    assert "epoch" in history.format_table() and len(history.to_dict()["records"]) == 5
+    assert len(history.format_table().splitlines()) == 1 + 5
 
 
 def test_zero_epochs_only_validates_and_changes_nothing() -> None:

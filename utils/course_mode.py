@@ -54,18 +54,11 @@ class CourseMode:
     precision: str = "auto"
 
     def subset(self, paths: Sequence[str | Path]) -> list[str]:
-        """Return the images this mode uses from a sorted list of image paths.
+        """The image paths (e.g. from ``make_datapath_list``) this mode uses, as sorted strings.
 
-        Full mode returns every path. Smoke mode keeps the first
-        ``images_per_class`` paths of each class folder (the parent folder's
-        name), in sorted order, so the subset is class-balanced and identical on
-        every run and every machine.
-
-        Args:
-            paths: image paths, e.g. from ``make_datapath_list``.
-
-        Returns:
-            The paths to use, as strings, in sorted order.
+        Full mode keeps every path. Smoke mode keeps the first ``images_per_class`` of each
+        class folder (the parent folder's name) in sorted order: class-balanced, and
+        identical on every run and every machine.
         """
         paths = sorted(str(p) for p in paths)
         if self.images_per_class is None:
@@ -93,16 +86,11 @@ SMOKE_MODE = CourseMode(smoke=True, images_per_class=4, num_epochs=1, allow_stan
 
 
 def get_course_mode(environ: Mapping[str, str] | None = None) -> CourseMode:
-    """Read ``COURSE_SMOKE`` and ``COURSE_PRECISION`` and return the matching :class:`CourseMode`.
-
-    Args:
-        environ: the environment to read (defaults to ``os.environ``; tests pass a dict).
-
-    Returns:
-        ``SMOKE_MODE`` or ``FULL_MODE``, with ``precision`` from ``COURSE_PRECISION``.
+    """``SMOKE_MODE`` or ``FULL_MODE`` as ``COURSE_SMOKE`` says, with ``precision`` from
+    ``COURSE_PRECISION``, read from ``environ`` (default ``os.environ``; tests pass a dict).
 
     Raises:
-        ValueError: if a variable holds a value it does not understand.
+        ValueError: one line naming the variable and the fix, if a value is not understood.
     """
     env = os.environ if environ is None else environ
     raw = env.get(SMOKE_ENV_VAR, "").strip().lower()

@@ -21,14 +21,9 @@ DEFAULT_SEED = 1234
 
 @dataclass(frozen=True)
 class NotebookContext:
-    """What the setup cell hands to the rest of a notebook.
-
-    Attributes:
-        device: where tensors and the model go (cuda, mps or cpu).
-        mode: full or smoke mode (see ``utils.course_mode``).
-        seed: the seed given to ``random``, NumPy and PyTorch.
-        speed: memory layout and mixed precision for ``device`` (see ``utils.precision``).
-    """
+    """What the setup cell hands to the rest of a notebook: the ``device`` (cuda, mps or cpu),
+    the run ``mode`` (``utils.course_mode``), the ``seed``, and the ``speed`` settings for the
+    device (memory layout and mixed precision, ``utils.precision``)."""
 
     device: torch.device
     mode: CourseMode

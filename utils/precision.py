@@ -1,15 +1,9 @@
 """Speed settings for the device in hand: memory layout and mixed precision, chosen in one place.
 
-* **channels_last** stores an image batch pixel by pixel (the 3 or 512 channel values of
-  one pixel side by side) instead of channel plane by channel plane. Convolution kernels
-  on CPUs and NVIDIA GPUs read that layout faster.
-* **autocast** runs convolutions and matrix products in a 16-bit float type and keeps
-  sums, softmax and the loss in fp32. bf16 keeps fp32's 8 exponent bits, so gradients
-  neither underflow nor overflow and no gradient scaler is needed; fp16 has 5, so small
-  gradients become 0 unless a ``GradScaler`` multiplies the loss first.
-
-``COURSE_PRECISION=fp32`` (read in ``utils.course_mode``) turns both off: the book's
-exact arithmetic.
+``channels_last`` stores a pixel's channel values side by side, the order convolutions read
+them in; autocast runs convolutions and matrix products in bf16 (fp32's 8 exponent bits: no
+gradient scaler needed) or fp16 (5 exponent bits: needs a ``GradScaler``). Notebook 04,
+"Going faster", explains both. ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic.
 """
 
 from __future__ import annotations
@@ -28,14 +22,9 @@ _FP32_HINT = "set COURSE_PRECISION=fp32 for the book's exact arithmetic"
 
 @dataclass(frozen=True)
 class SpeedSettings:
-    """How ``train_model`` and the prediction helpers compute.
-
-    Attributes:
-        device_type: "cpu", "cuda" or "mps".
-        autocast_dtype: ``torch.bfloat16``, ``torch.float16``, or None for plain fp32.
-        channels_last: put the model and every batch in the channels_last layout.
-        reason: why these settings were chosen, for :meth:`describe`.
-    """
+    """How ``train_model`` and the prediction helpers compute on ``device_type`` ("cpu",
+    "cuda", "mps"): ``autocast_dtype`` bf16, fp16 or None (plain fp32), ``channels_last`` for
+    the model and every batch, and the ``reason`` for the choice, shown by :meth:`describe`."""
 
     device_type: str
     autocast_dtype: torch.dtype | None
@@ -84,19 +73,12 @@ def cpu_has_native_bf16() -> bool:
 def choose_speed_settings(device: torch.device | str, precision: str = "auto") -> SpeedSettings:
     """Pick memory layout and autocast dtype for ``device``.
 
-    Rules: ``precision="fp32"`` -> plain fp32, NCHW (the book). Otherwise
+    ``precision="fp32"`` (``CourseMode.precision``): plain fp32, NCHW, the book. "auto":
     CPU: bf16 autocast if the CPU has native bf16, else fp32; channels_last.
     CUDA: bf16 where the GPU has it natively (Ampere and newer), else fp16 with a
     gradient scaler; channels_last. MPS: fp16 autocast with a gradient scaler (every
-    Apple GPU computes fp16 natively; bf16 only some); no channels_last, which MPS
+    Apple GPU computes fp16 natively, bf16 only some); no channels_last, which MPS
     kernels do not run faster.
-
-    Args:
-        device: where the model runs.
-        precision: "auto" or "fp32" (``CourseMode.precision``).
-
-    Returns:
-        The :class:`SpeedSettings`.
     """
     kind = torch.device(device).type
     if precision not in PRECISIONS:
