@@ -62,10 +62,17 @@ def test_cuda_uses_bf16_where_native_else_fp16_with_a_scaler(monkeypatch: pytest
     assert asked == {"emulation": False}
 
 
-def test_mps_uses_fp16_with_a_scaler_and_the_usual_layout() -> None:
+@pytest.mark.parametrize("available, dtype", [(True, torch.float16), (False, None)])
+def test_mps_uses_fp16_with_a_scaler_where_autocast_supports_it(monkeypatch: pytest.MonkeyPatch,
+                                                                 available: bool, dtype) -> None:
+    real = torch.amp.is_autocast_available
+    monkeypatch.setattr(torch.amp, "is_autocast_available", lambda d: available if d == "mps" else real(d))
     speed = choose_speed_settings("mps")
-    assert (speed.autocast_dtype, speed.use_grad_scaler, speed.channels_last) == (torch.float16, True, False)
-    assert torch.amp.is_autocast_available("mps")
+    assert (speed.autocast_dtype, speed.use_grad_scaler, speed.channels_last) == (dtype, available, False)
+
+
+def test_this_pytorch_has_mps_autocast() -> None:
+    assert torch.amp.is_autocast_available("mps")  # so the rule above is live, not dead code
 
 
 @pytest.mark.parametrize("device", ["cpu", "cuda", "mps"])

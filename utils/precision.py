@@ -78,7 +78,7 @@ def choose_speed_settings(device: torch.device | str, precision: str = "auto") -
     CUDA: bf16 where the GPU has it natively (Ampere and newer), else fp16 with a
     gradient scaler; channels_last. MPS: fp16 autocast with a gradient scaler (every
     Apple GPU computes fp16 natively, bf16 only some); no channels_last, which MPS
-    kernels do not run faster.
+    kernels do not run faster; fp32 where this PyTorch has no autocast for MPS.
     """
     kind = torch.device(device).type
     if precision not in PRECISIONS:
@@ -93,6 +93,6 @@ def choose_speed_settings(device: torch.device | str, precision: str = "auto") -
         if torch.cuda.is_bf16_supported(including_emulation=False):
             return SpeedSettings(kind, torch.bfloat16, True, "this GPU supports bf16")
         return SpeedSettings(kind, torch.float16, True, "this GPU has no native bf16: fp16 with a gradient scaler")
-    if kind == "mps":
+    if kind == "mps" and torch.amp.is_autocast_available("mps"):
         return SpeedSettings(kind, torch.float16, False, "Apple GPU: fp16 with a gradient scaler")
     return SpeedSettings(kind, None, False, f"no mixed precision rule for {kind}")
