@@ -239,7 +239,7 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
         raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")
     device = select_device() if device is None else torch.device(device)
     speed = choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
-    net.to(device, memory_format=speed.memory_format)
+    net.to(device, memory_format=speed.memory_format)  # speed: see notebook 04, "Going faster"
     scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # only fp16 needs it
     history = History()
 
@@ -256,11 +256,12 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
 
             for inputs, labels in tqdm(dataloaders_dict[phase], desc=f"epoch {epoch} {phase}",
                                        disable=not progress):
-                inputs = inputs.to(device, memory_format=speed.memory_format)
+                inputs = inputs.to(device, memory_format=speed.memory_format)  # channels_last where faster
                 labels = labels.to(device)
                 optimizer.zero_grad()
 
-                with torch.set_grad_enabled(training), speed.autocast():  # no graph while validating
+                # No graph while validating; autocast computes in bf16/fp16 where that is faster.
+                with torch.set_grad_enabled(training), speed.autocast():
                     outputs = net(inputs)               # (B, num_classes) logits
                     loss = criterion(outputs, labels)   # mean loss over the batch
                     preds = outputs.argmax(dim=1)       # (B,) predicted class per image
