@@ -27,10 +27,24 @@ def test_unclear_value_is_an_error_naming_the_variable() -> None:
         get_course_mode({"COURSE_SMOKE": "maybe"})
 
 
-def test_only_smoke_mode_allows_the_standin_and_is_shorter() -> None:
+def test_only_smoke_mode_allows_the_standin_and_both_train_one_epoch_like_the_book() -> None:
     assert SMOKE_MODE.allow_standin and not FULL_MODE.allow_standin
-    assert SMOKE_MODE.num_epochs == 1 <= FULL_MODE.num_epochs
+    assert SMOKE_MODE.num_epochs == FULL_MODE.num_epochs == 1  # the book's num_epochs=2 counts epoch 0
     assert "Smoke" in SMOKE_MODE.describe() and "Full" in FULL_MODE.describe()
+
+
+@pytest.mark.parametrize("env, precision", [({}, "auto"), ({"COURSE_PRECISION": ""}, "auto"),
+                                             ({"COURSE_PRECISION": " FP32 "}, "fp32"),
+                                             ({"COURSE_PRECISION": "fp32", "COURSE_SMOKE": "1"}, "fp32")])
+def test_precision_is_read_with_the_mode(env: dict, precision: str) -> None:
+    mode = get_course_mode(env)
+    assert mode.precision == precision
+    assert mode.smoke == ("COURSE_SMOKE" in env)
+
+
+def test_unclear_precision_is_one_clear_error() -> None:
+    with pytest.raises(ValueError, match="COURSE_PRECISION='bf16' is not understood: use COURSE_PRECISION=fp32"):
+        get_course_mode({"COURSE_PRECISION": "bf16"})
 
 
 def test_subset_is_class_balanced_sorted_and_order_independent() -> None:

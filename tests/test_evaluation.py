@@ -21,6 +21,7 @@ from utils.evaluation import (
     predict_image,
     show_prediction_gallery,
 )
+from utils.precision import SpeedSettings, choose_speed_settings
 from utils.training import EpochStats, History
 
 
@@ -172,3 +173,17 @@ def test_predict_image_and_its_figure() -> None:
     assert ax_bar.get_xlabel() == "softmax probability"
     with pytest.raises(ValueError):
         plot_image_prediction(image, torch.tensor([1.0]), ("ants", "bees"))
+
+
+def test_predictions_under_autocast_are_fp32_and_leave_the_network_as_it_was() -> None:
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
+    loader = DataLoader(TensorDataset(torch.randn(6, 3, 8, 8), torch.tensor([0, 1] * 3)), batch_size=4)
+    fp32 = predict_dataloader(net, loader, "cpu", choose_speed_settings("cpu", "fp32"))
+    fast = predict_dataloader(net, loader, "cpu", SpeedSettings("cpu", torch.bfloat16, True, "test"))
+    assert fast.probs.dtype == torch.float32 and torch.allclose(fast.probs.sum(dim=1), torch.ones(6))
+    assert torch.allclose(fast.probs, fp32.probs, atol=0.02)  # bf16 rounding: about 3 significant digits
+    assert all(p.dtype == torch.float32 and p.is_contiguous() for p in net.parameters())
+    probs = predict_image(net, torch.randn(3, 8, 8), "cpu", SpeedSettings("cpu", torch.bfloat16, True, "test"))
+    assert probs.dtype == torch.float32 and probs.shape == (2,)
+    assert net[0].weight.is_contiguous() and net.training

@@ -16,6 +16,7 @@ from torch import nn, optim
 from torch.utils.data import DataLoader, TensorDataset
 from torchvision import models
 
+from utils.precision import SpeedSettings, choose_speed_settings
 from utils.training import (
     FINE_TUNING_GROUPS,
     TRANSFER_LEARNING_PARAM_NAMES,
@@ -194,7 +195,7 @@ def test_history_starts_with_a_validation_only_epoch_0() -> None:
     assert history.val_acc_before_training == history.records[0].acc
     assert history.final_val_acc == history.records[-1].acc
     assert history.best_val_acc == max(r.acc for r in history.phase("val"))
-    assert "epoch" in history.format_table() and len(history.to_dict()["records"]) == 5
+    assert len(history.format_table().splitlines()) == 1 + 5
 
 
 def test_zero_epochs_only_validates_and_changes_nothing() -> None:
@@ -216,6 +217,34 @@ def test_train_model_reports_accuracy_the_way_it_prints(capsys: pytest.CaptureFi
     assert "Epoch 0/1  (validation only, before any training)" in out
     assert f"val   Loss: {history.records[0].loss:.4f} Acc: {history.records[0].acc:.4f}" in out
     assert next(net.parameters()).device.type == "cpu"
+
+
+def test_train_model_follows_course_precision_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # speed=None: COURSE_PRECISION=fp32 gives the same weights as passing the book's settings.
+    monkeypatch.setenv("COURSE_PRECISION", "fp32")
+    results = []
+    for speed in (None, choose_speed_settings("cpu", "fp32")):
+        net = tiny_vgg_like()
+        train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05),
+                    1, "cpu", False, False, speed)  # the book's positional order, then ours
+        results.append(net.state_dict())
+    assert all(torch.equal(a, b) for a, b in zip(results[0].values(), results[1].values(), strict=True))
+
+
+def test_train_model_uses_the_scaler_only_for_fp16(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = []
+    real = torch.amp.GradScaler
+
+    def recording_scaler(*args, **kwargs):
+        made.append(kwargs["enabled"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch.amp, "GradScaler", recording_scaler)
+    for dtype in (torch.bfloat16, torch.float16):
+        net = tiny_vgg_like()
+        train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1,
+                    device="cpu", progress=False, verbose=False, speed=SpeedSettings("cpu", dtype, True, "test"))
+    assert made == [False, True]
 
 
 def test_train_model_rejects_negative_epochs() -> None:

@@ -1,111 +1,148 @@
-"""Print speed figures for this machine: data loading, VGG16 inference and training steps.
+"""Speed of the book's fp32 loop against channels_last and mixed precision, on this machine.
 
-Run ``python -m utils.benchmark`` (or ``make benchmark``). Speed depends on the weights'
-shapes, not their values, so a randomly initialised VGG16 (a stand-in) is used and no
-download is needed. The figures tell a teacher how long the notebooks take on the room's
-machines; they are printed, never asserted in tests.
+Run ``python -m utils.benchmark`` (or ``make benchmark``; ``--quick`` for a short run).
+Speed depends on the weights' shapes, not their values, so a randomly initialised VGG16
+(a stand-in) with the 2-class head is used and no download is needed. The figures are
+printed, never asserted in tests. Notebook 04 calls :func:`compare_speed_settings` too.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from typing import Callable, Sequence
+from dataclasses import replace
+from typing import Sequence
 
 import torch
 from torch import nn
 
-from utils.dataloader_image_classification import (MEAN, SIZE, STD, HymenopteraDataset, ImageTransform,
-                                                   make_datapath_list)
+from utils.dataloader_image_classification import MEAN, SIZE, STD, HymenopteraDataset, ImageTransform, make_datapath_list
 from utils.device import select_device
+from utils.precision import SpeedSettings, choose_speed_settings
 from utils.pretrained_vgg import make_standin_vgg16
 
+#: What is timed: inference, a transfer-learning step (only classifier.6 learns), a fine-tuning step.
+KINDS = ("inference", "transfer-learning step", "fine-tuning step")
+#: Images of the full data set, for the epoch estimates.
+TRAIN_IMAGES, VAL_IMAGES = 244, 153
 
-def _sync(device: torch.device) -> None:
+
+def speed_variants(device: torch.device) -> dict[str, SpeedSettings]:
+    """The book's fp32 loop, channels_last, autocast, and both, by label; autocast only
+    where this device gains from it (on a CPU without native bf16 it takes minutes)."""
+    auto = choose_speed_settings(device)
+    book = replace(auto, autocast_dtype=None, channels_last=False)
+    dtypes = [None] + ([auto.autocast_dtype] if auto.autocast_dtype is not None else [])
+    variants = [replace(book, autocast_dtype=d, channels_last=c) for d in dtypes for c in (False, True)]
+    return {variant_label(v): v for v in variants}
+
+
+def variant_label(speed: SpeedSettings) -> str:
+    """``speed.label``, except "fp32, the book's loop" for plain fp32."""
+    return "fp32, the book's loop" if speed.label == "fp32" else speed.label
+
+
+def images_per_second(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torch.Tensor,
+                      labels: torch.Tensor, steps: int) -> float:
+    """Time ``steps`` steps of ``kind`` (after one warm-up step) the way ``train_model`` runs them."""
+    device = inputs.device
+    net.to(memory_format=speed.memory_format)
+    inputs = inputs.to(memory_format=speed.memory_format)
+    for name, param in net.named_parameters():
+        param.requires_grad = kind == "fine-tuning step" or name.startswith("classifier.6")
+    optimizer = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=1e-4, momentum=0.9)
+    scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)
+    net.train(kind != "inference")
+
+    def step() -> None:
+        with torch.set_grad_enabled(kind != "inference"), speed.autocast():
+            loss = nn.functional.cross_entropy(net(inputs), labels)
+        if kind != "inference":
+            optimizer.zero_grad()
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+
+    for i in range(steps + 1):
+        if i == 1:  # the first step (warm-up) sets up kernels and memory; not timed
+            _synchronize(device)
+            start = time.perf_counter()
+        step()
+    _synchronize(device)
+    net.to(memory_format=torch.contiguous_format)
+    return len(inputs) * steps / (time.perf_counter() - start)
+
+
+def _synchronize(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     elif device.type == "mps":
         torch.mps.synchronize()
 
 
-def images_per_second(step: Callable[[], None], batch: int, repeats: int, device: torch.device) -> float:
-    """Run ``step`` once to warm up, then ``repeats`` times; returns images per second."""
-    step()
-    _sync(device)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        step()
-    _sync(device)
-    return batch * repeats / (time.perf_counter() - start)
+def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, batch_size: int = 32,
+                           steps: int = 2) -> dict[str, dict[str, float]]:
+    """Images per second of every :func:`speed_variants` entry for every kind, on a stand-in VGG16.
+
+    Returns:
+        ``{variant label: {kind: images per second}}``, the book's fp32 loop first.
+    """
+    torch.manual_seed(0)
+    net = make_standin_vgg16()
+    net.classifier[6] = nn.Linear(4096, 2)
+    net.to(device)
+    inputs = torch.randn(batch_size, 3, SIZE, SIZE, device=device)
+    labels = torch.randint(0, 2, (batch_size,), device=device)
+    return {label: {kind: images_per_second(net, kind, speed, inputs, labels, steps) for kind in kinds}
+            for label, speed in speed_variants(device).items()}
+
+
+def format_speed_table(rates: dict[str, dict[str, float]], default: str | None = None) -> str:
+    """A text table: images/s and ratio to the first row (the book's loop) per kind;
+    the row named ``default`` is marked as the course's default."""
+    base = next(iter(rates.values()))
+    kinds = list(base)
+    lines = [f"{'':42}" + "".join(f"{kind:>28}" for kind in kinds),
+             f"{'':42}" + "".join(f"{'images/s   x fp32':>28}" for _ in kinds)]
+    for label, row in rates.items():
+        name = label + (" (default)" if label == default else "")
+        lines.append(f"{name:42}" + "".join(f"{row[k]:>18.2f} {row[k] / base[k]:>8.2f}x" for k in kinds))
+    return "\n".join(lines)
 
 
 def bench_loading(n: int) -> float:
-    """Images per second through ``HymenopteraDataset`` (decode, augment, normalise) on one core."""
-    paths = make_datapath_list("train")[:n]
-    dataset = HymenopteraDataset(paths, ImageTransform(SIZE, MEAN, STD), "train")
+    """Images per second through ``HymenopteraDataset`` (decode, augment, normalise) in one process."""
+    dataset = HymenopteraDataset(make_datapath_list("train")[:n], ImageTransform(SIZE, MEAN, STD), "train")
     start = time.perf_counter()
     for i in range(len(dataset)):
         dataset[i]
     return len(dataset) / (time.perf_counter() - start)
 
 
-def bench_model(device: torch.device, batch: int, repeats: int) -> dict[str, float]:
-    """Images per second for inference, a transfer-learning step and a fine-tuning step."""
-    net = make_standin_vgg16()
-    net.classifier[6] = nn.Linear(4096, 2)
-    net.to(device)
-    x = torch.randn(batch, 3, SIZE, SIZE, device=device)
-    y = torch.randint(0, 2, (batch,), device=device)
-    criterion = nn.CrossEntropyLoss()
-    results = {}
-
-    net.eval()
-
-    def infer() -> None:
-        with torch.inference_mode():
-            net(x)
-
-    results["inference (eval, no grad)"] = images_per_second(infer, batch, repeats, device)
-
-    def train_step(params: Sequence[nn.Parameter]) -> Callable[[], None]:
-        optimizer = torch.optim.SGD(params, lr=1e-4, momentum=0.9)
-
-        def step() -> None:
-            optimizer.zero_grad()
-            criterion(net(x), y).backward()
-            optimizer.step()
-        return step
-
-    net.train()
-    for name, p in net.named_parameters():
-        p.requires_grad = name.startswith("classifier.6")
-    results["transfer-learning step (classifier.6 only)"] = images_per_second(
-        train_step([p for p in net.parameters() if p.requires_grad]), batch, repeats, device)
-    for p in net.parameters():
-        p.requires_grad = True
-    results["fine-tuning step (all layers)"] = images_per_second(
-        train_step(list(net.parameters())), batch, repeats, device)
-    return results
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description=__doc__.splitlines()[0])
-    parser.add_argument("--batch-size", type=int, default=8, help="images per step (default 8)")
-    parser.add_argument("--repeats", type=int, default=2, help="timed steps per figure (default 2)")
+    parser.add_argument("--batch-size", type=int, default=32, help="images per step (default 32, the book's)")
+    parser.add_argument("--steps", type=int, default=2, help="timed steps per figure, after 1 warm-up (default 2)")
+    parser.add_argument("--quick", action="store_true", help="batch 4, 1 timed step: a rough figure in about a minute")
     parser.add_argument("--device", choices=["cpu", "cuda", "mps"], help="default: the fastest available")
     args = parser.parse_args(argv)
+    batch, steps = (4, 1) if args.quick else (args.batch_size, args.steps)
     device = select_device(args.device)
-    print(f"torch {torch.__version__}, device {device}, {torch.get_num_threads()} CPU threads, "
-          f"batch {args.batch_size}, {args.repeats} timed steps (after 1 warm-up); stand-in weights")
-    print(f"{'data loading (decode + augment, 1 process)':48s} {bench_loading(32):8.1f} images/s")
-    rates = bench_model(device, args.batch_size, args.repeats)
-    for name, rate in rates.items():
-        print(f"{name:48s} {rate:8.1f} images/s")
-    infer, transfer, finetune = rates.values()
-    train, val = 244, 153  # full data set
-    print("Estimated time for one full epoch (train + val), model time only:")
-    print(f"  notebook 03, transfer learning: {train / transfer + val / infer:6.0f} s")
-    print(f"  notebook 04, fine-tuning:       {train / finetune + val / infer:6.0f} s")
+    default = choose_speed_settings(device)
+    print(f"torch {torch.__version__}, device {device}, {torch.get_num_threads()} CPU threads, batch {batch}, "
+          f"{steps} timed step(s) after 1 warm-up; stand-in weights")
+    print(f"data loading (decode + augment, 1 process): {bench_loading(16):.1f} images/s\n")
+    rates = compare_speed_settings(device, KINDS, batch, steps)
+    print(format_speed_table(rates, variant_label(default)))
+    book, fast = rates["fp32, the book's loop"], rates[variant_label(default)]
+    print(f"\nThe course's default here: {default.describe().removeprefix('Speed: ')}")
+    print("  vs the book's loop: " + ", ".join(f"{k} {fast[k] / book[k]:.2f}x" for k in KINDS))
+    print(f"\nEstimated model time of one full epoch ({TRAIN_IMAGES} train + {VAL_IMAGES} val images):")
+    print(f"{'':42}{'03 transfer learning':>22}{'04 fine-tuning':>18}")
+    for label, r in rates.items():
+        val = VAL_IMAGES / r["inference"]
+        print(f"{label:42}{TRAIN_IMAGES / r['transfer-learning step'] + val:>20.0f} s"
+              f"{TRAIN_IMAGES / r['fine-tuning step'] + val:>16.0f} s")
 
 
 if __name__ == "__main__":

@@ -15,18 +15,14 @@ def select_device(prefer: str | None = None) -> torch.device:
         RuntimeError: if ``prefer`` names a device this machine does not have.
     """
     if prefer is not None:
-        available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": _mps_available()}
+        available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
         if not available.get(prefer, False):
             raise RuntimeError(f"Device {prefer!r} is not available here; available: "
                                f"{[name for name, ok in available.items() if ok]}")
         return torch.device(prefer)
     if torch.cuda.is_available():
         return torch.device("cuda")
-    if _mps_available():
+    if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
 
-
-def _mps_available() -> bool:
-    backend = getattr(torch.backends, "mps", None)
-    return bool(backend is not None and backend.is_available())

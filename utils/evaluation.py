@@ -1,19 +1,14 @@
 """Look at what a trained classifier does: predictions, confusion matrix, learning curves, galleries.
 
-* :func:`predict_dataloader` - run a network over a ``DataLoader`` and keep labels,
-  predictions and softmax probabilities (:class:`Predictions`).
-* :func:`confusion_matrix` / :func:`plot_confusion_matrix` - counts of (true, predicted) pairs.
-* :func:`plot_learning_curves` - loss and accuracy per epoch from a ``History``.
-* :func:`show_prediction_gallery` - images titled "pred / true", mistakes in red.
-* :func:`predict_image` / :func:`plot_image_prediction` - one picture and its class probabilities.
-
-Every figure function returns the matplotlib ``Figure`` (Jupyter shows it inline).
+Predictions use the speed settings of ``utils.precision`` (autocast, channels_last) and
+return fp32 probabilities. Every figure function returns the matplotlib ``Figure``.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,8 +18,10 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from utils.course_mode import get_course_mode
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.device import select_device
+from utils.precision import SpeedSettings, choose_speed_settings
 from utils.training import History
 from utils.visualization import show_image_grid, show_topk_panels
 
@@ -35,13 +32,8 @@ MISTAKE_COLOR = "red"
 
 @dataclass(frozen=True)
 class Predictions:
-    """A network's answers for every image of a data set, in loader order.
-
-    Attributes:
-        labels: true classes, shape ``(N,)``, int64.
-        preds: predicted classes (argmax of the logits), shape ``(N,)``, int64.
-        probs: softmax probabilities, shape ``(N, C)``, float32, rows sum to 1.
-    """
+    """A network's answers for every image of a data set, in loader order: ``labels`` and
+    ``preds`` (argmax of the logits) ``(N,)`` int64, ``probs`` ``(N, C)`` float32 softmax."""
 
     labels: torch.Tensor
     preds: torch.Tensor
@@ -62,37 +54,49 @@ class Predictions:
 
 
 @torch.no_grad()
-def predict_dataloader(net: nn.Module, dataloader: DataLoader,
-                       device: torch.device | str | None = None) -> Predictions:
+def predict_dataloader(net: nn.Module, dataloader: DataLoader, device: torch.device | str | None = None,
+                       speed: SpeedSettings | None = None) -> Predictions:
     """Predict every batch of ``dataloader`` in eval mode, without gradients.
 
-    The network's train/eval mode is restored afterwards. Use an unshuffled loader
-    so that prediction ``i`` belongs to ``dataloader.dataset[i]``.
+    Use an unshuffled loader so that prediction ``i`` belongs to ``dataloader.dataset[i]``.
 
     Args:
-        net: a classifier returning logits ``(B, C)``.
+        net: a classifier returning logits ``(B, C)``; moved to ``device``, its
+            train/eval mode restored afterwards.
         dataloader: yields ``(inputs (B, 3, H, W), labels (B,))``.
-        device: where to compute (default :func:`utils.device.select_device`); ``net`` is moved there.
+        device: where to compute (default :func:`utils.device.select_device`).
+        speed: layout and autocast (default: chosen for ``device``, see ``utils.precision``).
 
     Returns:
-        :class:`Predictions` on the CPU.
+        :class:`Predictions` on the CPU, probabilities in fp32.
     """
-    device = select_device() if device is None else torch.device(device)
-    was_training = net.training
-    net.to(device).eval()
     labels, preds, probs = [], [], []
-    try:
+    with _evaluating(net, device, speed) as (device, speed):
         for inputs, batch_labels in dataloader:
-            logits = net(inputs.to(device))
-            batch_probs = torch.softmax(logits, dim=1).float().cpu()
+            with speed.autocast():
+                logits = net(inputs.to(device, memory_format=speed.memory_format))
+            batch_probs = torch.softmax(logits.float(), dim=1).cpu()  # softmax in fp32
             probs.append(batch_probs)
             preds.append(batch_probs.argmax(dim=1))
             labels.append(torch.as_tensor(batch_labels).cpu().long())
-    finally:
-        net.train(was_training)
     if not labels:
         raise ValueError("the DataLoader yielded no batches")
     return Predictions(torch.cat(labels), torch.cat(preds), torch.cat(probs))
+
+
+@contextlib.contextmanager
+def _evaluating(net: nn.Module, device: torch.device | str | None,
+                speed: SpeedSettings | None) -> Iterator[tuple[torch.device, SpeedSettings]]:
+    """Yield device and speed (defaults as in ``train_model``) with ``net`` there, in eval mode
+    and ``speed``'s layout; restore its train/eval mode and the usual layout afterwards."""
+    device = select_device() if device is None else torch.device(device)
+    speed = choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
+    was_training = net.training
+    net.to(device, memory_format=speed.memory_format).eval()
+    try:
+        yield device, speed
+    finally:
+        net.to(memory_format=torch.contiguous_format).train(was_training)
 
 
 def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor | Sequence[int],
@@ -100,13 +104,10 @@ def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor |
     """Count how often each true class was predicted as each class.
 
     Args:
-        labels: true classes, shape ``(N,)``.
-        preds: predicted classes, shape ``(N,)``.
-        num_classes: C.
+        labels: true classes ``(N,)``; preds: predicted classes ``(N,)``; num_classes: C.
 
     Returns:
-        int64 tensor ``(C, C)``: row = true class, column = predicted class, so the
-        diagonal holds the correct predictions.
+        int64 ``(C, C)``: row = true class, column = predicted class (the diagonal is correct).
     """
     labels = torch.as_tensor(labels, dtype=torch.long).flatten()
     preds = torch.as_tensor(preds, dtype=torch.long).flatten()
@@ -121,16 +122,8 @@ def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor |
 
 def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[str] = CLASS_NAMES,
                           title: str = "Confusion matrix") -> Figure:
-    """Draw a confusion matrix with the count written in every cell.
-
-    Args:
-        cm: ``(C, C)`` counts, row = true class, column = predicted class.
-        class_names: C names for the axes.
-        title: figure title (the accuracy is appended).
-
-    Returns:
-        The figure.
-    """
+    """Draw a ``(C, C)`` confusion matrix (row = true, column = predicted) with every count
+    written in its cell; the accuracy is appended to ``title``."""
     cm = np.asarray(cm)
     n = len(class_names)
     if cm.shape != (n, n):
@@ -157,17 +150,8 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
 
 
 def plot_learning_curves(history: History, title: str = "Learning curves") -> Figure:
-    """Loss and accuracy per epoch, train and val, side by side.
-
-    Validation starts at epoch 0 (before training); training at epoch 1.
-
-    Args:
-        history: returned by :func:`utils.training.train_model`.
-        title: figure title.
-
-    Returns:
-        The figure with two axes: loss vs epoch and accuracy vs epoch.
-    """
+    """Loss and accuracy per epoch from ``train_model``'s history, train and val side by side
+    (validation starts at epoch 0, before training)."""
     if not history.records:
         raise ValueError("the history is empty: run train_model first")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -205,17 +189,8 @@ def _spread(items: Sequence[int], k: int) -> list[int]:
 
 
 def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
-    """Choose which images a gallery shows: up to half of them mistakes, the rest correct
-    predictions, each kind taken at even steps through the data set (so both classes
-    appear), returned in data set order.
-
-    Args:
-        predictions: from :func:`predict_dataloader`.
-        max_images: how many to show at most.
-
-    Returns:
-        Sorted indices into the data set.
-    """
+    """Sorted indices of at most ``max_images`` images: up to half mistakes, the rest correct,
+    each kind taken at even steps through the data set (so both classes appear)."""
     n = len(predictions)
     if n <= max_images:
         return list(range(n))
@@ -234,16 +209,10 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
     """Show images with "pred / true" titles; mistakes get red titles and a cross.
 
     Args:
-        dataset: the data set the predictions were made on (same order; e.g. the
-            validation ``HymenopteraDataset``), returning ``(image (3, H, W), label)``.
+        dataset: returns ``(image (3, H, W), label)``, in the order the predictions were made.
         predictions: from :func:`predict_dataloader` on an unshuffled loader of ``dataset``.
         indices: which images to show (default :func:`gallery_indices`).
-        class_names: names of the classes.
-        ncols: images per row.
-        suptitle: figure title; a legend for the colours is appended.
-
-    Returns:
-        The figure.
+        class_names, ncols, suptitle: class names, images per row, figure title.
     """
     if len(dataset) != len(predictions):
         raise ValueError(f"the data set has {len(dataset)} images but there are "
@@ -272,46 +241,25 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
 
 
 @torch.no_grad()
-def predict_image(net: nn.Module, image: torch.Tensor,
-                  device: torch.device | str | None = None) -> torch.Tensor:
-    """Class probabilities for one preprocessed image.
+def predict_image(net: nn.Module, image: torch.Tensor, device: torch.device | str | None = None,
+                  speed: SpeedSettings | None = None) -> torch.Tensor:
+    """Class probabilities for one preprocessed ``(3, H, W)`` image.
 
-    Args:
-        net: a classifier returning logits ``(1, C)``; evaluated in eval mode
-            (its mode is restored afterwards).
-        image: ``(3, H, W)`` tensor, preprocessed like the validation images.
-        device: where to compute (default :func:`utils.device.select_device`).
+    ``net``, ``device`` and ``speed`` as in :func:`predict_dataloader`.
 
     Returns:
-        Softmax probabilities, shape ``(C,)``, on the CPU.
+        Softmax probabilities, shape ``(C,)``, fp32, on the CPU.
     """
-    device = select_device() if device is None else torch.device(device)
-    was_training = net.training
-    net.to(device).eval()
-    try:
-        logits = net(image.unsqueeze(0).to(device))  # add the batch axis: (1, 3, H, W)
-    finally:
-        net.train(was_training)
-    return torch.softmax(logits, dim=1)[0].float().cpu()
+    with _evaluating(net, device, speed) as (device, speed), speed.autocast():
+        logits = net(image.unsqueeze(0).to(device, memory_format=speed.memory_format))  # (1, 3, H, W)
+    return torch.softmax(logits.float(), dim=1)[0].cpu()
 
 
 def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
                           class_names: Sequence[str] = CLASS_NAMES,
                           title: str = "Prediction") -> Figure:
-    """The image next to a bar chart of its class probabilities (the winner in orange).
-
-    Drawn by :func:`utils.visualization.show_topk_panels`, the same figure notebook 01
-    uses for ImageNet's top-5, here with every class of the task in label order.
-
-    Args:
-        image: normalised ``(3, H, W)`` tensor.
-        probs: ``(C,)`` probabilities from :func:`predict_image`.
-        class_names: C names.
-        title: figure title.
-
-    Returns:
-        The figure with two axes: the picture and the probabilities.
-    """
+    """A normalised ``(3, H, W)`` image next to a bar chart of its ``(C,)`` probabilities from
+    :func:`predict_image` (the winner in orange), drawn like notebook 01's ImageNet top-5."""
     probs = torch.as_tensor(probs).detach().cpu().float()
     if probs.numel() != len(class_names):
         raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")

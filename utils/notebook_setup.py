@@ -1,4 +1,4 @@
-"""The first code cell of every notebook: seeds, device, versions and run mode in one call."""
+"""The first code cell of every notebook: seeds, device, speed settings, versions and run mode in one call."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import torch
 
 from utils.course_mode import CourseMode, get_course_mode
 from utils.device import select_device
+from utils.precision import SpeedSettings, choose_speed_settings
 from utils.paths import DATA_DIR, REPO_ROOT
 
 #: The book's seed.
@@ -20,17 +21,14 @@ DEFAULT_SEED = 1234
 
 @dataclass(frozen=True)
 class NotebookContext:
-    """What the setup cell hands to the rest of a notebook.
-
-    Attributes:
-        device: where tensors and the model go (cuda, mps or cpu).
-        mode: full or smoke mode (see ``utils.course_mode``).
-        seed: the seed given to ``random``, NumPy and PyTorch.
-    """
+    """What the setup cell hands to the rest of a notebook: the ``device`` (cuda, mps or cpu),
+    the run ``mode`` (``utils.course_mode``), the ``seed``, and the ``speed`` settings for the
+    device (memory layout and mixed precision, ``utils.precision``)."""
 
     device: torch.device
     mode: CourseMode
     seed: int
+    speed: SpeedSettings
 
 
 def seed_everything(seed: int = DEFAULT_SEED) -> None:
@@ -41,25 +39,27 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
 
 
 def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True) -> NotebookContext:
-    """Seed everything, pick the device, read the run mode, and print a short report.
+    """Seed everything, pick the device and its speed settings, read the run mode, and print a short report.
 
     Args:
         seed: seed for ``random``, NumPy and PyTorch, so a rerun repeats its numbers.
-        verbose: print versions, device, mode and paths.
+        verbose: print versions, device, speed settings, mode and paths.
 
     Returns:
-        A :class:`NotebookContext` with ``device``, ``mode`` and ``seed``.
+        A :class:`NotebookContext` with ``device``, ``mode``, ``seed`` and ``speed``.
     """
     import torchvision  # imported here so the report shows the version actually loaded
 
     seed_everything(seed)
     mode = get_course_mode()
     device = select_device()
+    speed = choose_speed_settings(device, mode.precision)
     if verbose:
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
               f"torchvision {torchvision.__version__}, NumPy {np.__version__}")
         print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})"
                                      if device.type == "cuda" else ""))
+        print(speed.describe())
         print(f"Repository: {REPO_ROOT}   data: {DATA_DIR}")
         print(f"Seed: {seed}.  {mode.describe()}")
-    return NotebookContext(device=device, mode=mode, seed=seed)
+    return NotebookContext(device=device, mode=mode, seed=seed, speed=speed)

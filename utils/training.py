@@ -1,15 +1,6 @@
-"""Train and validate a classifier the book's way, with the loop bugs of the notes fixed.
-
-What lives here (one job: training a network and describing the run):
-
-* :func:`make_dataloaders` - the train/val ``DataLoader`` pair (batch 32, only train shuffled).
-* :func:`freeze_all_except` - transfer learning: train only the named parameters.
-* :func:`make_fine_tuning_param_groups` - fine-tuning: three parameter groups with
-  their own learning rates, ready for ``optim.SGD``.
-* :func:`train_model` - the training/validation loop; returns a :class:`History`.
-* :func:`run_summary`, :func:`save_run_summary`, :func:`load_run_summary`,
-  :func:`format_run_comparison` - a small JSON record of a run, so notebook 04 can
-  compare itself with notebook 03.
+"""Train and validate a classifier the book's way, with the loop bugs of the notes fixed:
+data loaders, freezing and parameter groups, ``train_model`` and its :class:`History`, and
+a small JSON summary of a run so notebook 04 can compare itself with notebook 03.
 
 How ``num_epochs`` counts: it is the number of **training** epochs. ``train_model``
 always runs an extra *epoch 0* first that only validates, so you see how the
@@ -21,19 +12,21 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from utils.atomic_write import atomic_open
+from utils.course_mode import get_course_mode
 from utils.device import select_device
 from utils.model_summary import count_parameters
 from utils.paths import WEIGHTS_DIR
+from utils.precision import SpeedSettings, choose_speed_settings
 
 #: The book's batch size.
 BATCH_SIZE = 32
@@ -55,33 +48,20 @@ FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
 
 def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: int = BATCH_SIZE,
                      seed: int = 1234) -> dict[str, DataLoader]:
-    """Build the book's ``dataloaders_dict``: ``{"train": ..., "val": ...}``.
+    """Build the book's ``dataloaders_dict``: ``{"train": ..., "val": ...}`` with batches of
+    ``(inputs (B, 3, 224, 224), labels (B,))``.
 
-    * ``train`` is shuffled (a new order every epoch, so batches mix ants and bees),
-      drawn from its own ``torch.Generator`` seeded with ``seed``: the order is the
-      same on every rerun, whatever other cells did with the global random state.
-    * ``val`` is not shuffled: the same order every time, so prediction ``i`` belongs
-      to ``val_dataset[i]``.
-    * ``num_workers=0`` loads images in the notebook's own process. Worker processes
-      cost start-up time that a 2-core laptop does not win back on 8 batches, and on
-      Windows and macOS they re-import the notebook's code, which fails for classes
-      defined in a notebook cell.
-
-    Args:
-        train_dataset: yields ``(image (3, 224, 224), label)``.
-        val_dataset: the same for validation.
-        batch_size: images per batch (32 in the book).
-        seed: seeds the train loader's shuffle.
-
-    Returns:
-        ``{"train": DataLoader, "val": DataLoader}``; batches are ``(inputs (B, 3, 224, 224), labels (B,))``.
+    ``train`` is shuffled by its own generator seeded with ``seed`` (the same order on
+    every rerun, whatever other cells did with the global random state); ``val`` keeps
+    its order, so prediction ``i`` belongs to ``val_dataset[i]``. ``num_workers=0`` loads
+    images in the notebook's own process: worker processes cost start-up time that a
+    2-core laptop does not win back on 8 batches, and on Windows and macOS they
+    re-import the notebook's code, which fails for classes defined in a notebook cell.
     """
     generator = torch.Generator().manual_seed(seed)
-    return {
-        "train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
-                            generator=generator),
-        "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0),
-    }
+    return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
+                                generator=generator),
+            "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)}
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -90,19 +70,14 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
 def freeze_all_except(net: nn.Module,
                       update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
                       ) -> list[nn.Parameter]:
-    """Set ``requires_grad`` so that only the named parameters learn (transfer learning).
-
-    Args:
-        net: the network, e.g. VGG16 with ``classifier[6] = nn.Linear(4096, 2)``.
-        update_param_names: exact names from ``net.named_parameters()`` to train.
+    """Set ``requires_grad`` so that only the parameters named (exactly, as in
+    ``net.named_parameters()``) learn: transfer learning.
 
     Returns:
-        The book's ``params_to_update``: the trainable parameters, in model order,
-        to hand to the optimizer.
+        The book's ``params_to_update``: the trainable parameters, in model order.
 
     Raises:
-        ValueError: if a name is not a parameter of ``net`` (a typo would otherwise
-            silently freeze everything).
+        ValueError: if a name is not a parameter of ``net`` (a typo would silently freeze everything).
     """
     wanted = list(update_param_names)
     names = {name for name, _ in net.named_parameters()}
@@ -124,20 +99,16 @@ def make_fine_tuning_param_groups(
 ) -> list[dict[str, Any]]:
     """Split the parameters into groups with their own learning rates (fine-tuning).
 
-    A parameter belongs to the first group one of whose prefixes its name starts
-    with; it gets ``requires_grad=True``. Parameters in no group are frozen
-    (``requires_grad=False``); for VGG16 there are none.
+    A parameter joins the first group one of whose name prefixes it starts with and gets
+    ``requires_grad=True``; parameters in no group are frozen (in VGG16 there are none).
 
     Args:
-        net: the network (parameter names like ``features.0.weight``, ``classifier.6.bias``).
-        groups: group name -> (name prefixes, learning rate). Default: the book's
-            ``features`` 1e-4, ``classifier.0``/``classifier.3`` 5e-4, ``classifier.6`` 1e-3.
+        net: the network (parameter names like ``features.0.weight``).
+        groups: group name -> (name prefixes, learning rate); default the book's three.
 
     Returns:
-        A list of dicts ``{"name", "lr", "params", "param_names"}``, in the order of
-        ``groups``, to pass straight to ``optim.SGD(groups, momentum=0.9)`` (the
-        optimizer keeps the extra keys, so you can read them back from
-        ``optimizer.param_groups``).
+        Dicts ``{"name", "lr", "params", "param_names"}`` in the order of ``groups``, for
+        ``optim.SGD(groups, momentum=0.9)`` (which keeps the extra keys in ``param_groups``).
 
     Raises:
         ValueError: if a group matches no parameter.
@@ -158,11 +129,8 @@ def make_fine_tuning_param_groups(
 
 
 def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
-    """A text table of parameter groups: name, learning rate, tensors, scalars, parameter names.
-
-    Works with the output of :func:`make_fine_tuning_param_groups` and with
-    ``optimizer.param_groups`` built from it.
-    """
+    """A text table of parameter groups (from :func:`make_fine_tuning_param_groups` or an
+    optimizer built from them): name, learning rate, tensors, scalars, parameter names."""
     lines = [f"{'group':<28} {'lr':>8} {'tensors':>8} {'parameters':>12}  names",
              "-" * 100]
     total = 0
@@ -182,16 +150,8 @@ def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
 
 @dataclass(frozen=True)
 class EpochStats:
-    """Loss and accuracy of one phase of one epoch.
-
-    Attributes:
-        epoch: 0 for the validation-only epoch before training, then 1, 2, ...
-        phase: "train" or "val".
-        loss: mean loss per image.
-        acc: fraction of images classified correctly (0..1).
-        seconds: wall time of the phase.
-        num_images: images seen.
-    """
+    """One phase ("train" or "val") of one epoch (0 = validation only): mean loss per image,
+    accuracy (0..1), wall time in seconds and images seen."""
 
     epoch: int
     phase: str
@@ -208,7 +168,6 @@ class History:
     records: list[EpochStats] = field(default_factory=list)
 
     def add(self, stats: EpochStats) -> None:
-        """Append one phase's statistics."""
         self.records.append(stats)
 
     def phase(self, phase: str) -> list[EpochStats]:
@@ -228,14 +187,12 @@ class History:
     @property
     def final_val_acc(self) -> float | None:
         """Validation accuracy after the last epoch."""
-        val = self.phase("val")
-        return val[-1].acc if val else None
+        return self.phase("val")[-1].acc if self.phase("val") else None
 
     @property
     def best_val_acc(self) -> float | None:
         """Highest validation accuracy over all epochs (epoch 0 included)."""
-        val = self.phase("val")
-        return max(r.acc for r in val) if val else None
+        return max((r.acc for r in self.phase("val")), default=None)
 
     @property
     def train_seconds(self) -> float:
@@ -246,10 +203,6 @@ class History:
     def total_seconds(self) -> float:
         """Seconds spent in all phases, validation included."""
         return sum(r.seconds for r in self.records)
-
-    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
-        """A JSON-friendly copy: ``{"records": [{"epoch", "phase", "loss", "acc", ...}, ...]}``."""
-        return {"records": [asdict(r) for r in self.records]}
 
     def format_table(self) -> str:
         """A text table, one row per epoch and phase."""
@@ -266,35 +219,28 @@ class History:
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                 optimizer: torch.optim.Optimizer, num_epochs: int,
                 device: torch.device | str | None = None, progress: bool = True,
-                verbose: bool = True) -> History:
-    """Train ``net`` for ``num_epochs`` epochs, validating before training and after each epoch.
-
-    Epoch 0 only validates: it shows where the untrained network starts. Epochs
-    1..``num_epochs`` each train on every batch of ``dataloaders_dict["train"]``
-    and then validate on ``dataloaders_dict["val"]``. So ``num_epochs`` counts
-    **training** epochs; the book's ``num_epochs=2`` is ``num_epochs=1`` here.
-
-    The network and every batch are moved to ``device``. Only parameters the
-    optimizer holds are updated; frozen ones (``requires_grad=False``) stay fixed.
+                verbose: bool = True, speed: SpeedSettings | None = None) -> History:
+    """Validate once (epoch 0), then train and validate ``num_epochs`` times.
 
     Args:
-        net: the model; it is moved to ``device`` and left there, in eval mode.
-        dataloaders_dict: ``{"train": DataLoader, "val": DataLoader}`` yielding
-            ``(inputs (B, 3, H, W), labels (B,))``.
-        criterion: the loss, e.g. ``nn.CrossEntropyLoss()``.
-        optimizer: updates the trainable parameters.
-        num_epochs: training epochs (0 just validates once).
+        net: the model; moved to ``device`` and left there, in eval mode.
+        dataloaders_dict: ``{"train": ..., "val": ...}`` yielding ``(inputs (B, 3, H, W), labels (B,))``.
+        criterion, optimizer: the loss and the optimizer of the trainable parameters.
+        num_epochs: training epochs (0 only validates).
         device: where to compute; default :func:`utils.device.select_device`.
-        progress: show a tqdm progress bar per phase.
-        verbose: print loss and accuracy per phase.
+        progress, verbose: show tqdm bars; print loss and accuracy per phase.
+        speed: memory layout and autocast; default ``utils.precision`` chooses for
+            ``device`` and ``COURSE_PRECISION``.
 
     Returns:
-        A :class:`History` with, per epoch and phase, loss, accuracy and seconds.
+        A :class:`History`: loss, accuracy and seconds per epoch and phase.
     """
     if num_epochs < 0:
         raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")
     device = select_device() if device is None else torch.device(device)
-    net.to(device)
+    speed = choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
+    net.to(device, memory_format=speed.memory_format)  # speed: see notebook 04, "Going faster"
+    scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # only fp16 needs it
     history = History()
 
     for epoch in range(num_epochs + 1):
@@ -310,16 +256,19 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
 
             for inputs, labels in tqdm(dataloaders_dict[phase], desc=f"epoch {epoch} {phase}",
                                        disable=not progress):
-                inputs, labels = inputs.to(device), labels.to(device)
+                inputs = inputs.to(device, memory_format=speed.memory_format)  # channels_last where faster
+                labels = labels.to(device)
                 optimizer.zero_grad()
 
-                with torch.set_grad_enabled(training):  # no graph is kept while validating
+                # No graph while validating; autocast computes in bf16/fp16 where that is faster.
+                with torch.set_grad_enabled(training), speed.autocast():
                     outputs = net(inputs)               # (B, num_classes) logits
                     loss = criterion(outputs, labels)   # mean loss over the batch
                     preds = outputs.argmax(dim=1)       # (B,) predicted class per image
-                    if training:                        # inside the batch loop: every batch trains
-                        loss.backward()
-                        optimizer.step()
+                if training:                            # inside the batch loop: every batch trains
+                    scaler.scale(loss).backward()       # loss.backward(), the loss scaled for fp16
+                    scaler.step(optimizer)              # optimizer.step(), skipped if fp16 overflowed
+                    scaler.update()
 
                 epoch_loss += loss.item() * inputs.size(0)                # .item(): a Python float
                 epoch_corrects += int((preds == labels).sum().item())    # a Python int, not a tensor
@@ -335,6 +284,7 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
                 print(f"  {phase:<5} Loss: {stats.loss:.4f} Acc: {stats.acc:.4f}  "
                       f"({seen} images, {stats.seconds:.1f} s)")
 
+    net.to(memory_format=torch.contiguous_format)  # the usual layout again, for saving and comparing
     net.eval()
     return history
 

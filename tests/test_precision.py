@@ -1,0 +1,218 @@
+"""Speed settings: the rules per device (hardware checks monkeypatched both ways), fp32 as the
+book's exact arithmetic, bf16 close to fp32, fp16 with a scaler, and the real no-bf16 fallback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import OrderedDict
+
+import pytest
+import torch
+from torch import nn, optim
+from torch.utils.data import DataLoader
+
+import utils.precision as precision
+from utils.course_mode import get_course_mode
+from utils.precision import SpeedSettings, choose_speed_settings
+from utils.training import make_dataloaders, train_model
+
+
+def small_convnet(seed: int = 0) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(OrderedDict(
+        features=nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1),
+                               nn.ReLU(), nn.MaxPool2d(2)),
+        flatten=nn.Flatten(),
+        classifier=nn.Sequential(nn.Linear(8 * 8 * 8, 32), nn.ReLU(), nn.Linear(32, 2))))
+
+
+def images(n: int = 16, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(seed)
+    labels = torch.arange(n) % 2
+    return torch.randn(n, 3, 16, 16, generator=gen) + labels.view(-1, 1, 1, 1), labels
+
+
+# ----------------------------------------------------------------------------- the rules
+
+
+@pytest.mark.parametrize("native, dtype", [(True, torch.bfloat16), (False, None)])
+def test_cpu_uses_bf16_only_with_native_support(monkeypatch: pytest.MonkeyPatch, native: bool, dtype) -> None:
+    monkeypatch.setattr(precision, "cpu_has_native_bf16", lambda: native)
+    speed = choose_speed_settings("cpu")
+    assert (speed.autocast_dtype, speed.channels_last, speed.use_grad_scaler) == (dtype, True, False)
+    assert speed.memory_format == torch.channels_last
+    assert "COURSE_PRECISION=fp32" in speed.describe() and "\n" not in speed.describe()
+    assert ("supports bf16" if native else "no native bf16") in speed.describe()
+
+
+@pytest.mark.parametrize("bf16, dtype, scaler", [(True, torch.bfloat16, False), (False, torch.float16, True)])
+def test_cuda_uses_bf16_where_native_else_fp16_with_a_scaler(monkeypatch: pytest.MonkeyPatch, bf16: bool,
+                                                             dtype, scaler: bool) -> None:
+    asked = {}
+
+    def is_bf16_supported(including_emulation: bool = True) -> bool:
+        asked["emulation"] = including_emulation  # emulated bf16 (e.g. a T4) would be slow
+        return bf16
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", is_bf16_supported)
+    speed = choose_speed_settings(torch.device("cuda"))
+    assert (speed.autocast_dtype, speed.use_grad_scaler, speed.channels_last) == (dtype, scaler, True)
+    assert asked == {"emulation": False}
+
+
+@pytest.mark.parametrize("available, dtype", [(True, torch.float16), (False, None)])
+def test_mps_uses_fp16_with_a_scaler_where_autocast_supports_it(monkeypatch: pytest.MonkeyPatch,
+                                                                 available: bool, dtype) -> None:
+    real = torch.amp.is_autocast_available
+    monkeypatch.setattr(torch.amp, "is_autocast_available", lambda d: available if d == "mps" else real(d))
+    speed = choose_speed_settings("mps")
+    assert (speed.autocast_dtype, speed.use_grad_scaler, speed.channels_last) == (dtype, available, False)
+
+
+def test_this_pytorch_has_mps_autocast() -> None:
+    assert torch.amp.is_autocast_available("mps")  # so the rule above is live, not dead code
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda", "mps"])
+def test_fp32_is_the_book_everywhere(device: str) -> None:
+    speed = choose_speed_settings(device, "fp32")
+    assert (speed.autocast_dtype, speed.channels_last, speed.use_grad_scaler) == (None, False, False)
+    assert speed.memory_format == torch.contiguous_format and speed.label == "fp32"
+    with speed.autocast():
+        assert not torch.is_autocast_enabled(device)
+
+
+def test_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="fp32"):
+        choose_speed_settings("cpu", "fp8")
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def plain_book_loop(net: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -> list[float]:
+    """The book's loop without any speed setting: the reference for bitwise equality."""
+    optimizer = optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(net(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_fp32_setting_is_bitwise_the_plain_loop() -> None:
+    x, y = images(8)
+    reference = small_convnet()
+    plain_book_loop(reference, x, y, steps=3)
+
+    net = small_convnet()
+    data = torch.utils.data.TensorDataset(x, y)
+    loaders = {"train": DataLoader(data, batch_size=8), "val": DataLoader(data, batch_size=8)}  # x, y in order
+    train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05, momentum=0.9),
+                num_epochs=3, device="cpu", progress=False, verbose=False,
+                speed=choose_speed_settings("cpu", get_course_mode({"COURSE_PRECISION": "fp32"}).precision))
+    for (name, a), b in zip(reference.state_dict().items(), net.state_dict().values(), strict=True):
+        assert torch.equal(a, b), name
+
+
+def test_bf16_autocast_logits_are_close_to_fp32() -> None:
+    if not precision.cpu_has_native_bf16():
+        pytest.skip("this CPU has no native bf16; the fallback test covers it")
+    net, (x, _) = small_convnet().eval(), images(16)
+    speed = SpeedSettings("cpu", torch.bfloat16, True, "test")
+    with torch.no_grad():
+        fp32 = net(x)
+        with speed.autocast():
+            fast = net(x.to(memory_format=speed.memory_format))
+    assert fast.dtype == torch.bfloat16 and not torch.equal(fast.float(), fp32)  # autocast did act
+    # bf16 keeps 8 significant bits: each rounding is off by up to 2**-8 = 0.4 % relative. Through
+    # 3 rounded layers and sums of up to 512 terms the errors add partly at random: a few percent of
+    # the logits' scale. 5 % of the largest logit catches a wrong dtype or layout, not rounding.
+    scale = fp32.abs().max()
+    assert (fast.float() - fp32).abs().max() <= 0.05 * scale
+    assert (fast.float().argmax(1) == fp32.argmax(1)).float().mean() >= 0.9
+
+
+def test_a_training_step_under_autocast_lowers_the_loss_and_keeps_fp32_weights(tmp_path) -> None:
+    x, y = images(16)
+    net = small_convnet()
+    speed = SpeedSettings("cpu", torch.bfloat16, True, "test")  # runs (slowly) even without native bf16
+    optimizer = optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    net.to(memory_format=speed.memory_format)
+    losses = []
+    for _ in range(5):
+        optimizer.zero_grad()
+        with speed.autocast():
+            loss = nn.functional.cross_entropy(net(x.to(memory_format=speed.memory_format)), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]
+
+    # Saved after training under autocast: a plain fp32 state_dict that loads into a fresh network.
+    net.to(memory_format=torch.contiguous_format)
+    torch.save(net.state_dict(), tmp_path / "w.pth")
+    state = torch.load(tmp_path / "w.pth", weights_only=True)
+    assert all(t.dtype == torch.float32 and t.is_contiguous() for t in state.values())
+    fresh = small_convnet(seed=1)
+    fresh.load_state_dict(state)
+    assert torch.equal(fresh.eval()(x), net.eval()(x))
+
+
+def test_train_model_under_autocast_learns_and_returns_a_contiguous_fp32_model() -> None:
+    x, y = images(32)
+    net = small_convnet()
+    data = torch.utils.data.TensorDataset(x, y)
+    history = train_model(net, make_dataloaders(data, data, batch_size=8), nn.CrossEntropyLoss(),
+                          optim.SGD(net.parameters(), lr=0.05, momentum=0.9), num_epochs=3, device="cpu",
+                          progress=False, verbose=False, speed=SpeedSettings("cpu", torch.bfloat16, True, "test"))
+    assert history.phase("val")[-1].loss < history.phase("val")[0].loss
+    assert all(isinstance(r.loss, float) for r in history.records)  # statistics in fp32 Python floats
+    assert all(p.dtype == torch.float32 and p.is_contiguous() for p in net.parameters())
+
+
+def test_fp16_with_a_grad_scaler_trains() -> None:
+    # The scaler's logic (scale, unscale, skip on overflow, update) runs on the CPU too; fp16
+    # autocast on the CPU is what Colab's T4 runs on CUDA.
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    x, y = images(16)
+    net = small_convnet().to(device)
+    speed = SpeedSettings(device, torch.float16, True, "test")
+    scaler = torch.amp.GradScaler(device, enabled=speed.use_grad_scaler, init_scale=2.0**10)
+    optimizer = optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    losses = []
+    for _ in range(5):
+        optimizer.zero_grad()
+        with speed.autocast():
+            loss = nn.functional.cross_entropy(net(x.to(device, memory_format=speed.memory_format)), y.to(device))
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        losses.append(loss.item())
+    assert scaler.is_enabled() and scaler.get_scale() > 0
+    assert losses[-1] < losses[0]
+
+    # An overflow: the scaler skips the step and halves its scale, the weights stay as they were.
+    before = [p.detach().clone() for p in net.parameters()]
+    scale = scaler.get_scale()
+    optimizer.zero_grad()
+    scaler.scale(net(x.to(device)).sum() * float("inf")).backward()
+    scaler.step(optimizer)
+    scaler.update()
+    assert scaler.get_scale() == scale / 2
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters()))
+
+
+def test_without_native_bf16_the_cpu_falls_back_to_fp32() -> None:
+    """The real fallback: ONEDNN_MAX_CPU_ISA=AVX2 makes oneDNN act like a CPU without bf16."""
+    code = ("import torch; from utils.precision import choose_speed_settings as c; "
+            "s = c('cpu'); print(s.autocast_dtype, s.channels_last)")
+    env = {**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX2"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120, check=True).stdout.split()
+    assert out == ["None", "True"]
