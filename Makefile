@@ -13,8 +13,8 @@ LAB_ARGS ?=   # extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser -
 # The lock file: the exact versions the course is tested with. `make setup CONSTRAINTS=` installs the
 # newest versions requirements.txt allows instead (to refresh the lock: README, "Refreshing the lock").
 CONSTRAINTS ?= constraints.txt
-# TORCH=cpu installs PyTorch's CPU-only wheels (about 1 GB instead of about 6 GB of CUDA libraries on
-# Linux): make setup TORCH=cpu. Leave it empty for PyPI's default build (CUDA on Linux).
+# TORCH=cpu installs PyTorch's CPU-only wheels (on Linux .venv takes about 1.5 GB instead of 6 GB):
+# make setup TORCH=cpu on a fresh .venv. Leave it empty for PyPI's default build (CUDA on Linux).
 TORCH ?=
 TORCH_CPU_INDEX = https://download.pytorch.org/whl/cpu
 # The Jupyter kernel the course installs; the notebooks' stored kernelspec must match it
@@ -32,7 +32,9 @@ $(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overri
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 ifeq ($(TORCH),cpu)
-	$(PY) -m pip install $(PIP_CONSTRAINTS) --index-url $(TORCH_CPU_INDEX) torch torchvision
+	@# --no-deps: only torch and torchvision come from the CPU index; the next line brings their
+	@# dependencies from PyPI, and keeps this torch (its version satisfies the lock).
+	$(PY) -m pip install $(PIP_CONSTRAINTS) --no-deps --index-url $(TORCH_CPU_INDEX) torch torchvision
 else ifneq ($(TORCH),)
 	$(error TORCH=$(TORCH): use TORCH=cpu, or leave it empty for the default build)
 endif
@@ -43,6 +45,14 @@ endif
 	touch $@
 
 setup: $(STAMP)  ## create .venv: the course (pip install -e .) with the locked versions, the kernel
+	@# Git sees notebooks without outputs (cell ids kept), so running a notebook in JupyterLab, whose
+	@# autosave writes the outputs into the file, leaves `git status` clean. Re-run after moving the folder.
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '"$(abspath $(PY))" -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv '"$(abspath $(PY))" -m nbstripout --keep-id -t' && \
+	  echo "git: notebooks are compared without their outputs (.gitattributes, filter nbstripout)"; \
+	else echo "not a git clone: no output filter installed"; fi
 
 data: $(STAMP)  ## fetch and verify the data set, class index and photo (idempotent)
 	$(PY) -m utils.prepare_data
