@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from utils.atomic_write import atomic_open
 from utils.device import select_device
