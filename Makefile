@@ -45,8 +45,8 @@ endif
 	touch $@
 
 setup: $(STAMP)  ## create .venv: the course (pip install -e .) with the locked versions, the kernel
-	@# Git sees notebooks without outputs (cell ids kept), so running a notebook in JupyterLab, whose
-	@# autosave writes the outputs into the file, leaves `git status` clean. Re-run after moving the folder.
+	@# Git compares notebooks without outputs (cell ids and metadata kept): the outputs JupyterLab
+	@# autosaves into a notebook never show in `git diff` or a commit. Re-run after moving the folder.
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 	  git config filter.nbstripout.clean '"$(abspath $(PY))" -m nbstripout --keep-id' && \
 	  git config filter.nbstripout.smudge cat && \
