@@ -10,21 +10,49 @@ PY      = $(VENV)/bin/python
 JUPYTER = $(VENV)/bin/jupyter
 STAMP   = $(VENV)/.installed-requirements
 LAB_ARGS ?=   # extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890"
+# The lock file: the exact versions the course is tested with. `make setup CONSTRAINTS=` installs the
+# newest versions requirements.txt allows instead (to refresh the lock: README, "Refreshing the lock").
+CONSTRAINTS ?= constraints.txt
+# TORCH=cpu installs PyTorch's CPU-only wheels (on Linux .venv takes about 1.5 GB instead of 6 GB):
+# make setup TORCH=cpu on a fresh .venv. Leave it empty for PyPI's default build (CUDA on Linux).
+TORCH ?=
+TORCH_CPU_INDEX = https://download.pytorch.org/whl/cpu
+# The Jupyter kernel the course installs; the notebooks' stored kernelspec must match it
+# (tests/test_notebooks_clean.py reads this line).
+KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
+PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror clean
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -r requirements.txt
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (VGG16 course)"
+ifeq ($(TORCH),cpu)
+	@# --no-deps: only torch and torchvision come from the CPU index; the next line brings their
+	@# dependencies from PyPI, and keeps this torch (its version satisfies the lock).
+	$(PY) -m pip install $(PIP_CONSTRAINTS) --no-deps --index-url $(TORCH_CPU_INDEX) torch torchvision
+else ifneq ($(TORCH),)
+	$(error TORCH=$(TORCH): use TORCH=cpu, or leave it empty for the default build)
+endif
+	$(PY) -m pip install $(PIP_CONSTRAINTS) -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "$(KERNEL_DISPLAY_NAME)"
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-setup: $(STAMP)  ## create .venv with every package and the python3 Jupyter kernel
+setup: $(STAMP)  ## create .venv: the course (pip install -e .) with the locked versions, the kernel
+	@# Git compares notebooks without outputs (cell ids and metadata kept): the outputs JupyterLab
+	@# autosaves into a notebook never show in `git diff` or a commit. Re-run after moving the folder.
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '"$(abspath $(PY))" -m nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv '"$(abspath $(PY))" -m nbstripout --keep-id -t' && \
+	  echo "git: notebooks are compared without their outputs (.gitattributes, filter nbstripout)"; \
+	else echo "not a git clone: no output filter installed"; fi
 
 data: $(STAMP)  ## fetch and verify the data set, class index and photo (idempotent)
 	$(PY) -m utils.prepare_data
@@ -60,6 +88,10 @@ notebooks: data  ## only the notebooks, in smoke mode
 
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
 	$(PY) -m utils.benchmark
+
+lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after testing it)
+	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:  ## remove build/ and saved weights (keeps .venv and data/)
 	rm -rf build weights

@@ -1,11 +1,15 @@
-"""Shared fixtures. Every test here runs without network: sockets to other hosts are refused."""
+"""Shared fixtures: no network (sockets to other hosts are refused), figures closed, the prepared data."""
 
 from __future__ import annotations
 
 import socket
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")  # figures are drawn without a display
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
 from utils.paths import HYMENOPTERA_DIR, REPO_ROOT
 
@@ -24,6 +28,13 @@ def _loopback_only_connect(self: socket.socket, address, *args, **kwargs):
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Refuse any connection that leaves this machine, so a test that needs the network fails."""
     monkeypatch.setattr(socket.socket, "connect", _loopback_only_connect)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened, so figures do not pile up across tests."""
+    yield
+    plt.close("all")
 
 
 @pytest.fixture(scope="session")

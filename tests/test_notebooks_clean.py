@@ -1,11 +1,14 @@
-"""The four notebooks exist, are valid, start with the shared setup cell, and carry no outputs."""
+"""The four notebooks exist, are valid, start with the shared setup cell, carry no outputs, and store
+the metadata JupyterLab would write for the course's kernel (so opening one does not modify it)."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from ipykernel.ipkernel import IPythonKernel
 
 NOTEBOOKS = [
     "01_pretrained_vgg_inference.ipynb",
@@ -43,7 +46,8 @@ def test_exactly_the_four_course_notebooks(repo_root: Path) -> None:
 def test_notebook_is_committed_without_outputs(repo_root: Path, name: str) -> None:
     notebook = json.loads((repo_root / "notebooks" / name).read_text(encoding="utf-8"))
     assert stored_output_problems(notebook) == [], (
-        f"{name} carries outputs: clear them (JupyterLab: Edit > Clear Outputs of All Cells) before committing")
+        f"{name} carries outputs: clear them (JupyterLab: Edit > Clear Outputs of All Cells) before "
+        "committing")
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -63,3 +67,39 @@ def test_notebook_structure(repo_root: Path, name: str) -> None:
             assert cells[i - 1]["cell_type"] == "markdown", f"{name}: code cell {i} has no 'why' before it"
     for forbidden in ("pretrained=True", "class_inedx", "img_path[30:34]", "triand_list", "bathc_size"):
         assert forbidden not in "\n".join(code), f"{name} repeats a bug of the source notes: {forbidden}"
+
+
+def makefile_kernel_display_name(repo_root: Path) -> str:
+    """The display name `make setup` gives the python3 kernel (the Makefile's KERNEL_DISPLAY_NAME)."""
+    match = re.search(r"^KERNEL_DISPLAY_NAME\s*:?=\s*(.+?)\s*$", (repo_root / "Makefile").read_text(), re.M)
+    assert match, "the Makefile must define KERNEL_DISPLAY_NAME"
+    return match.group(1)
+
+
+def pinned_python(repo_root: Path) -> str:
+    """The exact Python version environment.yml pins (the one the lock is tested with)."""
+    match = re.search(r"^\s*-\s*python=([0-9.]+)", (repo_root / "environment.yml").read_text(), re.M)
+    assert match, "environment.yml must pin python=X.Y.Z"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_metadata_is_what_jupyterlab_writes_for_the_course_kernel(repo_root: Path, name: str) -> None:
+    metadata = json.loads((repo_root / "notebooks" / name).read_text(encoding="utf-8"))["metadata"]
+    assert metadata["kernelspec"] == {"display_name": makefile_kernel_display_name(repo_root),
+                                      "language": "python", "name": "python3"}, (
+        f"{name}: the kernelspec must match the kernel `make setup` installs, or JupyterLab marks the "
+        "notebook modified on open")
+    # The kernel reports language_info; JupyterLab stores it. Everything but Python's patch version is
+    # the same for every Python 3 kernel; the version is the one the course is tested with.
+    expected = {**IPythonKernel.language_info, "version": pinned_python(repo_root)}
+    assert metadata["language_info"] == expected, f"{name}: language_info differs from the kernel's"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_import_the_installed_course(repo_root: Path, name: str) -> None:
+    notebook = json.loads((repo_root / "notebooks" / name).read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert not any("sys.path" in cell for cell in code), f"{name} touches sys.path; make setup installs utils"
+    assert "make setup" in code[0] and "except ModuleNotFoundError" in code[0], (
+        f"{name}: the setup cell must say in one line what to run when the course is not installed")

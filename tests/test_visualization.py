@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display needed
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -15,14 +11,9 @@ from torchvision import transforms
 
 from utils.dataloader_image_classification import MEAN, STD
 from utils.visualization import (center_crop_region, channel_stats, denormalize, format_channel_stats,
-                                 plot_channel_histograms, plot_topk, show_image_grid, show_images_side_by_side,
-                                 show_kept_regions, show_topk_panels, tensor_to_image)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+                                 plot_channel_histograms, plot_topk, show_image_grid,
+                                 show_images_side_by_side, show_kept_regions, show_topk_panels,
+                                 tensor_to_image, to_display_array)
 
 
 def test_denormalize_undoes_normalize() -> None:
@@ -44,6 +35,23 @@ def test_tensor_to_image_layout_and_range() -> None:
     assert tensor_to_image(torch.full((3, 2, 2), 5.0), None, None).max() == 1.0  # clipped
 
 
+def test_a_batch_becomes_one_tiled_picture_with_make_grid() -> None:
+    batch = torch.zeros(3, 3, 4, 5)
+    batch[1] = 1.0  # the middle image white, the others black, before normalisation
+    arr = tensor_to_image(transforms.Normalize(MEAN, STD)(batch))
+    assert arr.shape == (4 + 2 * 2, 3 * 5 + 4 * 2, 3)  # one row of 3, a 2-pixel white border (make_grid)
+    assert arr[2:6, 2:7].max() < 1e-6 and arr[2:6, 9:14].min() > 1 - 1e-6 and arr[0].min() == 1.0
+
+
+def test_to_display_array_takes_pil_uint8_float_and_tensor() -> None:
+    red = np.zeros((2, 3, 3), dtype=np.uint8)
+    red[..., 0] = 255
+    for img in (Image.fromarray(red), red, red / 255.0, torch.tensor(red / 255.0).permute(2, 0, 1)):
+        arr = to_display_array(img, normalized=False)
+        assert arr.shape == (2, 3, 3) and arr.dtype == np.float32
+        np.testing.assert_allclose(arr[0, 0], [1.0, 0.0, 0.0], atol=1e-6)
+
+
 def test_channel_stats_on_a_known_tensor() -> None:
     x = torch.stack([torch.tensor([[0.0, 1.0], [0.0, 1.0]]),   # mean 0.5, std 0.5
                      torch.full((2, 2), 0.25),                   # constant
@@ -52,7 +60,7 @@ def test_channel_stats_on_a_known_tensor() -> None:
     assert [s.channel for s in stats] == ["R", "G", "B"]
     assert (stats[0].mean, stats[0].std, stats[0].min, stats[0].max) == pytest.approx((0.5, 0.5, 0.0, 1.0))
     assert (stats[1].mean, stats[1].std) == pytest.approx((0.25, 0.0))
-    assert (stats[2].mean, stats[2].std, stats[2].min, stats[2].max) == pytest.approx((1.0, 2 ** 0.5, -1.0, 3.0))
+    assert (stats[2].mean, stats[2].std, stats[2].min, stats[2].max) == pytest.approx((1, 2 ** 0.5, -1, 3))
     batch_stats = channel_stats(torch.stack([x, x]))
     assert batch_stats[2].std == pytest.approx(2 ** 0.5)
     with pytest.raises(ValueError):
@@ -61,7 +69,8 @@ def test_channel_stats_on_a_known_tensor() -> None:
 
 def test_normalize_makes_imagenet_statistics_zero_mean_unit_std() -> None:
     gen = torch.Generator().manual_seed(1)
-    x = torch.tensor(MEAN).view(3, 1, 1) + torch.randn(3, 64, 64, generator=gen) * torch.tensor(STD).view(3, 1, 1)
+    noise = torch.randn(3, 64, 64, generator=gen)
+    x = torch.tensor(MEAN).view(3, 1, 1) + noise * torch.tensor(STD).view(3, 1, 1)
     stats = channel_stats(transforms.Normalize(MEAN, STD)(x))
     for s in stats:
         assert s.mean == pytest.approx(0.0, abs=0.05) and s.std == pytest.approx(1.0, abs=0.05)
@@ -110,7 +119,8 @@ def test_show_topk_panels_two_axes_per_image() -> None:
 
 def test_plot_channel_histograms_one_panel_per_tensor() -> None:
     x = torch.rand(3, 16, 16)
-    fig = plot_channel_histograms({"ToTensor": x, "Normalize": transforms.Normalize(MEAN, STD)(x)}, suptitle="h")
+    fig = plot_channel_histograms({"ToTensor": x, "Normalize": transforms.Normalize(MEAN, STD)(x)},
+                                  suptitle="h")
     assert len(fig.axes) == 2
     assert [ax.get_title() for ax in fig.axes] == ["ToTensor", "Normalize"]
     assert all(ax.get_xlabel() == "pixel value" and ax.get_ylabel() for ax in fig.axes)
@@ -146,7 +156,8 @@ def test_center_crop_region_matches_torchvision() -> None:
 
 def test_show_kept_regions_axes_and_legend() -> None:
     img = Image.new("RGB", (64, 40), "gray")
-    regions = {"book": center_crop_region(img.size, 32, 32), "torchvision": center_crop_region(img.size, 36, 32)}
+    regions = {"book": center_crop_region(img.size, 32, 32),
+               "torchvision": center_crop_region(img.size, 36, 32)}
     results = {"book": torch.zeros(3, 32, 32), "torchvision": torch.zeros(3, 32, 32)}
     fig = show_kept_regions(img, regions, results, suptitle="kept")
     assert len(fig.axes) == 3

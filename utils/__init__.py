@@ -1,4 +1,4 @@
 """Shared, tested code for the VGG16 image-classification course.
 
-Every notebook imports from here; nothing in ``utils`` is copied into a notebook.
+Installed with the course (``pip install -e .``, which ``make setup`` runs), so notebooks import it directly.
 """

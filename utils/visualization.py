@@ -1,419 +1,227 @@
-"""Turn tensors back into pictures, and draw grids of them with titles.
+"""Turn tensors back into pictures and draw them: grids with titles, size comparisons, top-k bars.
 
-The preprocessing pipeline ends with ``Normalize(mean, std)``, so a model's input
-tensor has values around -2..+2 and the layout ``(C, H, W)``. To look at it we undo
-both: multiply by ``std``, add ``mean`` (de-normalise) and move the channel axis last
-``(H, W, C)``, the layout matplotlib expects.
-
-Also here: per-channel statistics and histograms (what ``Normalize`` does to the
-values), side-by-side views with pixel axes (what ``Resize``/``CenterCrop`` do to the
-size), the region a resize-and-crop pipeline keeps, and top-k probability bar charts.
-Every drawing function returns its matplotlib ``Figure``.
+A model's input has been through ``Normalize(mean, std)`` (values about -2..+2) and has the layout
+``(C, H, W)``. To look at it we undo both: ``tensor * std + mean``, then channels last ``(H, W, C)``,
+the layout matplotlib expects. A batch ``(N, C, H, W)`` becomes one picture with torchvision's
+``make_grid``. Every drawing function returns its matplotlib ``Figure``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Mapping, Sequence, Union
+from collections import namedtuple
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from PIL import Image
+from torchvision.utils import make_grid
 
 from utils.dataloader_image_classification import MEAN, STD
 
+ImageLike = torch.Tensor | np.ndarray | Image.Image
+Prediction = tuple[int, str, float]  # (class id, name, probability), as predict_topk gives them
+CHANNEL_NAMES, CHANNEL_COLORS = ("R", "G", "B"), ("tab:red", "tab:green", "tab:blue")
 
-def denormalize(tensor: torch.Tensor, mean: Sequence[float] = MEAN,
-                std: Sequence[float] = STD) -> torch.Tensor:
-    """Undo ``Normalize(mean, std)``: returns ``tensor * std + mean`` per channel.
 
-    Args:
-        tensor: shape ``(3, H, W)`` or ``(N, 3, H, W)``.
-
-    Returns:
-        A new tensor of the same shape, values about 0..1 (not clipped).
-    """
-    shape = (-1, 1, 1)
-    m = torch.as_tensor(mean, dtype=tensor.dtype, device=tensor.device).view(shape)
-    s = torch.as_tensor(std, dtype=tensor.dtype, device=tensor.device).view(shape)
+def denormalize(tensor: torch.Tensor, mean: Sequence[float] = MEAN, std: Sequence[float] = STD
+                ) -> torch.Tensor:
+    """Undo ``Normalize(mean, std)`` on ``(3, H, W)`` or ``(N, 3, H, W)``: ``tensor * std + mean``."""
+    m, s = (torch.as_tensor(v, dtype=tensor.dtype, device=tensor.device).view(-1, 1, 1) for v in (mean, std))
     return tensor * s + m
 
 
 def tensor_to_image(tensor: torch.Tensor, mean: Sequence[float] | None = MEAN,
                     std: Sequence[float] | None = STD) -> np.ndarray:
-    """Convert a model input ``(3, H, W)`` into an ``(H, W, 3)`` array in 0..1 for ``imshow``.
-
-    Args:
-        tensor: a normalised image tensor (any device).
-        mean, std: the ``Normalize`` statistics to undo; pass ``None`` for both if the
-            tensor was never normalised.
-
-    Returns:
-        ``float32`` array ``(H, W, 3)`` clipped to 0..1.
-    """
+    """A model input ``(3, H, W)``, or a batch ``(N, 3, H, W)`` tiled by ``make_grid``, as a float32
+    ``(H, W, 3)`` array in 0..1. Pass ``mean=None, std=None`` for a tensor that was never normalised."""
     t = tensor.detach().cpu().float()
     if mean is not None and std is not None:
         t = denormalize(t, mean, std)
-    return np.clip(t.numpy().transpose(1, 2, 0), 0.0, 1.0)
+    t = make_grid(t, nrow=8, pad_value=1.0) if t.dim() == 4 else t  # a batch: one tiled picture
+    return t.clamp(0, 1).permute(1, 2, 0).numpy()
 
 
-def show_image_grid(images: Sequence[torch.Tensor | np.ndarray], titles: Sequence[str] | None = None,
-                    ncols: int = 4, title_colors: Sequence[str] | None = None,
-                    suptitle: str | None = None, cell_size: float = 2.6,
-                    normalized: bool = True) -> Figure:
-    """Draw images in a grid, each with an optional coloured title.
+def to_display_array(img: ImageLike, normalized: bool = True) -> np.ndarray:
+    """``(H, W, 3)`` floats in 0..1 from a PIL image, an array (uint8 or 0..1) or a tensor."""
+    if isinstance(img, torch.Tensor):
+        return tensor_to_image(img, *((MEAN, STD) if normalized else (None, None)))
+    arr = np.asarray(img.convert("RGB") if isinstance(img, Image.Image) else img)
+    return arr.astype(np.float32) / 255.0 if arr.dtype == np.uint8 else np.clip(arr.astype(np.float32), 0, 1)
 
-    Args:
-        images: ``(3, H, W)`` tensors (de-normalised here when ``normalized``) or
-            ``(H, W, 3)`` arrays in 0..1.
-        titles: one caption per image.
-        ncols: images per row.
-        title_colors: one matplotlib colour per caption (e.g. red for mistakes).
-        suptitle: a title for the whole figure.
-        cell_size: inches per image.
-        normalized: whether tensors carry ImageNet normalisation to undo.
 
-    Returns:
-        The matplotlib ``Figure`` (shown inline by Jupyter; save it with ``fig.savefig``).
-    """
-    n = len(images)
-    if n == 0:
+def imshow(img: ImageLike, ax: Axes, title: str | None = None, normalized: bool = True,
+           color: str = "black", fontsize: float = 9) -> None:
+    """Draw one image (anything :func:`to_display_array` takes) into ``ax``, with an optional title."""
+    ax.imshow(to_display_array(img, normalized))
+    ax.set_title(title or "", fontsize=fontsize, color=color)
+
+
+def show_image_grid(images: Sequence[ImageLike], titles: Sequence[str] | None = None, ncols: int = 4,
+                    title_colors: Sequence[str] | None = None, suptitle: str | None = None,
+                    cell_size: float = 2.6, normalized: bool = True) -> Figure:
+    """Images in a grid, one axis each, with optional (coloured, e.g. red for mistakes) titles; each row
+    gets 0.2 inch per caption line, so captions never run into the row above."""
+    if len(images) == 0:
         raise ValueError("show_image_grid needs at least one image")
-    ncols = max(1, min(ncols, n))
-    nrows = math.ceil(n / ncols)
-    # Each row gets room for its captions (about 0.2 inch per caption line) on top of the
-    # picture, plus room for a suptitle; otherwise captions run into the pictures above them.
-    caption_lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
-    height = nrows * (cell_size + 0.2 * caption_lines) + (0.5 if suptitle else 0.1)
+    ncols = max(1, min(ncols, len(images)))
+    nrows = math.ceil(len(images) / ncols)
+    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    height = nrows * (cell_size + 0.2 * lines) + (0.5 if suptitle else 0.1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
-        if i >= n:
-            continue
-        img = images[i]
-        if isinstance(img, torch.Tensor):
-            img = tensor_to_image(img, *((MEAN, STD) if normalized else (None, None)))
-        ax.imshow(img)
-        if titles is not None:
+        if i < len(images):
             color = title_colors[i] if title_colors is not None else "black"
-            ax.set_title(titles[i], fontsize=9, color=color)
+            imshow(images[i], ax, titles[i] if titles is not None else None, normalized, color=color)
+    return _finish(fig, suptitle)
+
+
+def _finish(fig: Figure, suptitle: str | None, **layout) -> Figure:
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
+    fig.tight_layout(**layout)
     return fig
 
 
-# --------------------------------------------------------------------------------------
-# Image inspection: per-channel statistics, side-by-side views, crop regions.
-# --------------------------------------------------------------------------------------
-
-#: Names and plot colours of the three colour channels, in tensor order.
-CHANNEL_NAMES: tuple[str, str, str] = ("R", "G", "B")
-CHANNEL_COLORS: tuple[str, str, str] = ("tab:red", "tab:green", "tab:blue")
-
-ImageLike = Union[torch.Tensor, np.ndarray, Image.Image]
+#: One colour channel's mean, population standard deviation (like ImageNet's ``std``), min and max.
+ChannelStats = namedtuple("ChannelStats", "channel mean std min max")
 
 
-@dataclass(frozen=True)
-class ChannelStats:
-    """Summary of one colour channel: mean, (population) standard deviation, min and max."""
-
-    channel: str
-    mean: float
-    std: float
-    min: float
-    max: float
-
-
-def channel_stats(tensor: torch.Tensor, channel_names: Sequence[str] = CHANNEL_NAMES
-                  ) -> list[ChannelStats]:
-    """Per-channel mean, standard deviation, min and max of an image tensor.
-
-    Args:
-        tensor: ``(C, H, W)`` or a batch ``(N, C, H, W)`` (statistics over N, H, W), any device.
-        channel_names: one name per channel.
-
-    Returns:
-        One :class:`ChannelStats` per channel, in channel order. The standard
-        deviation is the population one (divides by the number of values), like
-        the ImageNet ``std`` that ``Normalize`` uses.
-    """
+def channel_stats(tensor: torch.Tensor, channel_names: Sequence[str] = CHANNEL_NAMES) -> list[ChannelStats]:
+    """Per-channel statistics of ``(C, H, W)`` or a batch ``(N, C, H, W)`` (over N, H and W)."""
     t = tensor.detach().cpu().double()
-    if t.dim() == 3:
-        t = t.unsqueeze(0)
+    t = t.unsqueeze(0) if t.dim() == 3 else t
     if t.dim() != 4 or t.shape[1] != len(channel_names):
-        raise ValueError(f"expected (C, H, W) or (N, C, H, W) with C={len(channel_names)}, "
-                         f"got {tuple(tensor.shape)}")
-    per_channel = t.transpose(0, 1).reshape(t.shape[1], -1)  # (C, N*H*W)
-    return [ChannelStats(name, float(v.mean()), float(v.std(correction=0)), float(v.min()), float(v.max()))
-            for name, v in zip(channel_names, per_channel)]
+        raise ValueError(f"expected (C, H, W) or (N, C, H, W), C={len(channel_names)}, got {tuple(t.shape)}")
+    std, mean = torch.std_mean(t, dim=(0, 2, 3), correction=0)
+    lo, hi = t.amin(dim=(0, 2, 3)), t.amax(dim=(0, 2, 3))
+    return [ChannelStats(n, *(float(v[c]) for v in (mean, std, lo, hi))) for c, n in enumerate(channel_names)]
 
 
 def format_channel_stats(stats_by_label: Mapping[str, Sequence[ChannelStats]], digits: int = 3) -> str:
-    """An aligned text table of :func:`channel_stats` results, one row per (label, channel).
-
-    Args:
-        stats_by_label: e.g. ``{"after ToTensor": channel_stats(x), "after Normalize": channel_stats(y)}``.
-        digits: decimals to show.
-
-    Returns:
-        The table as a string, ready to ``print``.
-    """
-    header = ("stage", "channel", "mean", "std", "min", "max")
-    body = [(label, s.channel, *(f"{v:.{digits}f}" for v in (s.mean, s.std, s.min, s.max)))
-            for label, stats in stats_by_label.items() for s in stats]
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-
-    def fmt(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([fmt(header), "-" * len(fmt(header)), *(fmt(row) for row in body)])
+    """An aligned text table, one row per (label, channel) of ``{"ToTensor": stats, ...}``."""
+    rows = [("stage", "channel", "mean", "std", "min", "max")]
+    rows += [(label, s.channel, *(f"{v:.{digits}f}" for v in (s.mean, s.std, s.min, s.max)))
+             for label, stats in stats_by_label.items() for s in stats]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
 
 
 def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], bins: int = 64,
                             suptitle: str | None = None) -> Figure:
-    """Histogram of each colour channel's values, one panel per tensor.
-
-    Args:
-        tensors: ``{panel title: (3, H, W) tensor}``, e.g. before and after ``Normalize``.
-        bins: histogram bins per channel.
-        suptitle: a title for the whole figure.
-
-    Returns:
-        A ``Figure`` with one axis per tensor; the dashed lines mark each channel's mean.
-    """
+    """One panel per ``(3, H, W)`` tensor: each channel's histogram, a dashed line at its mean."""
     if not tensors:
         raise ValueError("plot_channel_histograms needs at least one tensor")
     fig, axes = plt.subplots(1, len(tensors), figsize=(5.2 * len(tensors), 3.6), squeeze=False)
     for ax, (title, tensor) in zip(axes.flat, tensors.items()):
         t = tensor.detach().cpu().float()
-        if t.dim() != 3 or t.shape[0] != len(CHANNEL_NAMES):
+        if t.dim() != 3 or t.shape[0] != 3:
             raise ValueError(f"{title}: expected a (3, H, W) tensor, got {tuple(t.shape)}")
         for values, name, color in zip(t.reshape(3, -1), CHANNEL_NAMES, CHANNEL_COLORS):
             ax.hist(values.numpy(), bins=bins, histtype="step", color=color, linewidth=1.5, label=name)
             ax.axvline(float(values.mean()), color=color, linestyle="--", linewidth=1)
-        ax.set_title(title)
-        ax.set_xlabel("pixel value")
-        ax.set_ylabel("number of pixels")
+        ax.set(title=title, xlabel="pixel value", ylabel="number of pixels")
         ax.legend(title="channel (-- mean)", fontsize=8, title_fontsize=8)
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
-    return fig
-
-
-def _as_display_array(img: ImageLike, normalized: bool = True) -> np.ndarray:
-    """``(H, W, 3)`` float array in 0..1 from a PIL image, an array, or a ``(3, H, W)`` tensor."""
-    if isinstance(img, Image.Image):
-        return np.asarray(img.convert("RGB"), dtype=np.float32) / 255.0
-    if isinstance(img, torch.Tensor):
-        return tensor_to_image(img, *((MEAN, STD) if normalized else (None, None)))
-    arr = np.asarray(img)
-    if arr.dtype == np.uint8:
-        return arr.astype(np.float32) / 255.0
-    return np.clip(arr.astype(np.float32), 0.0, 1.0)
+    return _finish(fig, suptitle)
 
 
 def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] | None = None,
                              suptitle: str | None = None, same_scale: bool = True,
                              normalized: bool = True, panel_size: float = 3.6) -> Figure:
-    """Draw images in one row with pixel axes, so their sizes can be compared.
-
-    Args:
-        images: PIL images, ``(H, W, 3)`` arrays (0..1 floats or uint8), or
-            ``(3, H, W)`` tensors (de-normalised here when ``normalized``).
-        titles: one caption per image.
-        suptitle: a title for the whole figure.
-        same_scale: give every panel the same pixel range (the largest width and
-            height), so a 224-pixel crop looks smaller than the 640-pixel photo.
-        normalized: whether tensors carry ImageNet normalisation to undo.
-        panel_size: inches per panel.
-
-    Returns:
-        A ``Figure`` with one axis per image, labelled in pixels.
-    """
+    """Images in one row with pixel axes; ``same_scale`` gives every panel the largest width and height,
+    so a 224-pixel crop looks smaller than the 640-pixel photo it came from."""
     if not images:
         raise ValueError("show_images_side_by_side needs at least one image")
-    arrays = [_as_display_array(img, normalized) for img in images]
-    max_w = max(a.shape[1] for a in arrays)
-    max_h = max(a.shape[0] for a in arrays)
-    # Panels of equal height; each as wide as its picture's (or the common) aspect ratio asks.
+    arrays = [to_display_array(img, normalized) for img in images]
+    max_h, max_w = max(a.shape[0] for a in arrays), max(a.shape[1] for a in arrays)
     ratios = [max_w / max_h if same_scale else a.shape[1] / a.shape[0] for a in arrays]
-    image_h = panel_size * 0.8
-    width = image_h * sum(ratios) + 0.7 * len(arrays)               # room for tick labels
-    height = image_h + 0.9 + (0.4 if suptitle else 0.0)            # room for titles and labels
-    fig, axes = plt.subplots(1, len(arrays), figsize=(width, height), squeeze=False,
-                             gridspec_kw={"width_ratios": ratios})
+    image_h = panel_size * 0.8  # plus room for tick labels, titles and the suptitle:
+    size = (image_h * sum(ratios) + 0.7 * len(arrays), image_h + 0.9 + 0.4 * bool(suptitle))
+    fig, axes = plt.subplots(1, len(arrays), figsize=size, squeeze=False, width_ratios=ratios)
     for i, (ax, arr) in enumerate(zip(axes.flat, arrays)):
-        ax.imshow(arr)
+        imshow(arr, ax, titles[i] if titles is not None else None)
         if same_scale:
-            ax.set_xlim(-0.5, max_w - 0.5)
-            ax.set_ylim(max_h - 0.5, -0.5)
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
-        ax.set_xlabel("x (pixels)")
-        if i == 0:
-            ax.set_ylabel("y (pixels)")
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
-    return fig
+            ax.set(xlim=(-0.5, max_w - 0.5), ylim=(max_h - 0.5, -0.5))
+        ax.set(xlabel="x (pixels)", ylabel="y (pixels)" if i == 0 else "")
+    return _finish(fig, suptitle)
 
 
 def center_crop_region(image_size: tuple[int, int], resize: int, crop: int
                        ) -> tuple[float, float, float, float]:
-    """Which part of the original picture ``Resize(resize)`` then ``CenterCrop(crop)`` keeps.
-
-    Args:
-        image_size: the original ``(width, height)``, as PIL's ``img.size`` gives it.
-        resize: the shorter side after ``Resize``.
-        crop: the side of the square ``CenterCrop``.
-
-    Returns:
-        ``(left, top, width, height)`` of the kept square, in original pixels.
-        For the 640 x 426 dog photo, ``Resize(224) + CenterCrop(224)`` keeps the
-        central 426 x 426 square; ``Resize(256) + CenterCrop(224)`` keeps 372.75 x 372.75.
-    """
+    """``(left, top, width, height)`` in original pixels of what ``Resize(resize)`` + ``CenterCrop(crop)``
+    keep of a PIL ``(width, height)`` image: of the 640 x 426 photo 426 x 426 (224/224), 372.75 (256/224)."""
     width, height = image_size
-    scale = resize / min(width, height)          # original pixels -> resized pixels
-    kept = min(crop / scale, width, height)      # the crop's side, back in original pixels
+    kept = min(crop * min(width, height) / resize, width, height)  # the crop's side in original pixels
     return (width - kept) / 2, (height - kept) / 2, kept, kept
 
 
 def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, float, float, float]],
                       results: Mapping[str, ImageLike], suptitle: str | None = None,
                       normalized: bool = True) -> Figure:
-    """The original picture with the regions different pipelines keep, then each pipeline's result.
-
-    Args:
-        image: the original PIL image.
-        regions: ``{label: (left, top, width, height)}`` in original pixels,
-            e.g. from :func:`center_crop_region`.
-        results: ``{label: image}``, what each pipeline produced (tensors are
-            de-normalised when ``normalized``).
-        suptitle: a title for the whole figure.
-        normalized: whether tensors carry ImageNet normalisation to undo.
-
-    Returns:
-        A ``Figure`` with ``1 + len(results)`` axes.
-    """
-    from matplotlib.patches import Rectangle
-
-    styles = ["-", "--", ":", "-."]
-    colors = ["tab:orange", "cyan", "magenta", "yellow"]
-    n = 1 + len(results)
-    fig, axes = plt.subplots(1, n, figsize=(4.0 * n + 1.0, 4.8), squeeze=False,
-                             gridspec_kw={"width_ratios": [1.5] + [1] * len(results)})
+    """The original with each ``{label: (left, top, width, height)}`` framed, then each pipeline's result."""
+    styles, colors = ["-", "--", ":", "-."] * 4, ["tab:orange", "cyan", "magenta", "yellow"] * 4
+    fig, axes = plt.subplots(1, 1 + len(results), figsize=(4.0 * len(results) + 5.0, 4.8), squeeze=False,
+                             width_ratios=[1.5] + [1] * len(results))
     ax0 = axes[0, 0]
-    ax0.imshow(_as_display_array(image))
+    imshow(image, ax0, f"original {image.size[0]} x {image.size[1]} (W x H)")
+    ax0.set(xlabel="x (pixels)", ylabel="y (pixels)")
     for i, (label, (left, top, w, h)) in enumerate(regions.items()):
-        ax0.add_patch(Rectangle((left - 0.5, top - 0.5), w, h, fill=False, linewidth=2.5,
-                                edgecolor=colors[i % len(colors)], linestyle=styles[i % len(styles)],
-                                label=f"{label}: {w:.0f} x {h:.0f} px"))
-    ax0.set_title(f"original {image.size[0]} x {image.size[1]} (W x H)", fontsize=9)
-    ax0.set_xlabel("x (pixels)")
-    ax0.set_ylabel("y (pixels)")
-    handles, labels = ax0.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(regions), fontsize=9,
+        ax0.add_patch(Rectangle((left - 0.5, top - 0.5), w, h, fill=False, linewidth=2.5, edgecolor=colors[i],
+                                linestyle=styles[i], label=f"{label}: {w:.0f} x {h:.0f} px"))
+    fig.legend(*ax0.get_legend_handles_labels(), loc="lower center", ncol=len(regions), fontsize=9,
                title="kept region of the original", title_fontsize=9)
     for i, (ax, (label, result)) in enumerate(zip(axes.flat[1:], results.items())):
-        arr = _as_display_array(result, normalized)
-        ax.imshow(arr)
-        ax.set_title(f"{label}\n-> {arr.shape[1]} x {arr.shape[0]}", fontsize=9,
-                     color="black")
-        for spine in ax.spines.values():
-            spine.set_edgecolor(colors[i % len(colors)])
-            spine.set_linewidth(2.5)
-            spine.set_linestyle(styles[i % len(styles)])
+        arr = to_display_array(result, normalized)
+        imshow(arr, ax, f"{label}\n-> {arr.shape[1]} x {arr.shape[0]}")
         ax.set_xlabel("x (pixels)")
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout(rect=(0.0, 0.14, 1.0, 1.0))  # leave the bottom strip to the legend
-    return fig
+        for spine in ax.spines.values():
+            spine.set(edgecolor=colors[i], linewidth=2.5, linestyle=styles[i])
+    return _finish(fig, suptitle, rect=(0.0, 0.14, 1.0, 1.0))  # the bottom strip is the legend's
 
 
-# --------------------------------------------------------------------------------------
-# Predictions: top-k bar charts.
-# --------------------------------------------------------------------------------------
-
-def plot_topk(predictions: Sequence[tuple[int, str, float]], title: str | None = None,
-              ax: Axes | None = None, highlight_ids: Sequence[int] = (), xmax: float | None = 1.0
-              ) -> Figure:
-    """Horizontal bar chart of top-k ``(class_id, name, probability)`` predictions, best on top.
-
-    Args:
-        predictions: e.g. ``ILSVRCPredictor.predict_topk(out, k=5)``.
-        title: the axis title.
-        ax: draw into this axis (default: a new figure).
-        highlight_ids: class ids drawn in orange (e.g. 309 ``bee`` and 310 ``ant``).
-        xmax: right end of the probability axis (1.0 shows confidence honestly;
-            None lets matplotlib choose).
-
-    Returns:
-        The ``Figure`` holding the chart.
-    """
+def plot_topk(predictions: Sequence[Prediction], title: str | None = None, ax: Axes | None = None,
+              highlight_ids: Sequence[int] = (), xmax: float | None = 1.0) -> Figure:
+    """Horizontal bars of top-k ``(class_id, name, probability)``, best on top, ``highlight_ids`` in orange,
+    into ``ax`` if given. ``xmax=1.0`` shows confidence honestly (None lets matplotlib choose)."""
     if not predictions:
         raise ValueError("plot_topk needs at least one prediction")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(predictions) + 1.2))
-    else:
-        fig = ax.figure
-    labels = [f"{name} ({class_id})" for class_id, name, _ in predictions]
+    fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(predictions) + 1.2)) if ax is None else (ax.figure, ax)
     probs = [p for _, _, p in predictions]
-    colors = ["tab:orange" if class_id in set(highlight_ids) else "tab:blue" for class_id, _, _ in predictions]
     y = np.arange(len(predictions))
-    ax.barh(y, probs, color=colors)
-    ax.set_yticks(y, labels)
+    ax.barh(y, probs, color=["tab:orange" if c in highlight_ids else "tab:blue" for c, _, _ in predictions])
+    ax.set_yticks(y, [f"{name} ({class_id})" for class_id, name, _ in predictions])
     ax.invert_yaxis()  # the most probable class on top
-    if xmax is not None:
-        ax.set_xlim(0, xmax)
+    ax.set_xlim(0, xmax)  # xmax None: matplotlib chooses the right end
     right = ax.get_xlim()[1]
     for yi, p in zip(y, probs):
         inside = p > 0.75 * right
-        ax.text(p - 0.01 * right if inside else p + 0.01 * right, yi, f"{p:.2%}", va="center",
-                ha="right" if inside else "left", fontsize=8, color="white" if inside else "black")
+        ax.text(p + (-0.01 if inside else 0.01) * right, yi, f"{p:.2%}", va="center", fontsize=8,
+                ha="right" if inside else "left", color="white" if inside else "black")
     ax.set_xlabel("softmax probability")
-    if title:
-        ax.set_title(title, fontsize=10)
-    if ax.figure is fig and len(fig.axes) == 1:
+    ax.set_title(title or "", fontsize=10)
+    if len(fig.axes) == 1:
         fig.tight_layout()
     return fig
 
 
-def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[tuple[int, str, float]]],
-                     titles: Sequence[str], suptitle: str | None = None,
-                     highlight_ids: Sequence[int] = (), normalized: bool = True,
-                     bar_title: str | None = None) -> Figure:
-    """One row per image: the picture on the left, its top-k bar chart on the right.
-
-    Args:
-        images: PIL images, arrays or (normalised) ``(3, H, W)`` tensors.
-        topk_lists: one ``predict_topk`` answer per image.
-        titles: one title per row (shown above the picture).
-        suptitle: a title for the whole figure.
-        highlight_ids: class ids drawn in orange in every bar chart.
-        normalized: whether tensors carry ImageNet normalisation to undo.
-        bar_title: title of every bar chart (default: "top-k").
-
-    Returns:
-        A ``Figure`` with ``2 * len(images)`` axes.
-    """
-    if len(images) != len(topk_lists) or len(images) != len(titles) or not images:
+def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[Prediction]],
+                     titles: Sequence[str], suptitle: str | None = None, highlight_ids: Sequence[int] = (),
+                     normalized: bool = True, bar_title: str | None = None) -> Figure:
+    """One row per image: the picture (titled) on the left, its :func:`plot_topk` chart on the right."""
+    if not images or not len(images) == len(topk_lists) == len(titles):
         raise ValueError("show_topk_panels needs as many top-k lists and titles as images (at least one)")
-    k = max(len(t) for t in topk_lists)
-    row_h = max(2.8, 0.42 * k + 1.0)
+    row_h = max(2.8, 0.42 * max(len(t) for t in topk_lists) + 1.0)
     fig, axes = plt.subplots(len(images), 2, figsize=(10.5, row_h * len(images) + 0.5), squeeze=False,
-                             gridspec_kw={"width_ratios": [1, 1.7]})
+                             width_ratios=[1, 1.7])
     for (ax_img, ax_bar), img, topk, title in zip(axes, images, topk_lists, titles):
-        ax_img.imshow(_as_display_array(img, normalized))
-        ax_img.set_title(title, fontsize=10)
+        imshow(img, ax_img, title, normalized, fontsize=10)
         ax_img.axis("off")
         plot_topk(topk, title=bar_title or f"top-{len(topk)}", ax=ax_bar, highlight_ids=highlight_ids)
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
-    return fig
+    return _finish(fig, suptitle)
