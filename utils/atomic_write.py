@@ -1,17 +1,46 @@
-"""Write a file so that it appears complete or not at all (no half file after a crash)."""
+"""Write files so that they appear complete or not at all, and never lose an earlier one."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+#: Temporary folders of the data tool and the weights download start with this.
+FETCH_PREFIX = ".fetch-"
+
+
+def keep_earlier_file(path: str | Path) -> Path | None:
+    """Move an existing ``path`` aside, so that writing ``path`` loses nothing; say so in one line.
+
+    The earlier file becomes ``<stem>.<its modification time>[-N]<suffix>`` in the same folder,
+    e.g. ``weights_fine_tuning.2026-11-29T061200.pth``; an older backup is never overwritten.
+
+    Returns:
+        Where the earlier file is now, or None if there was none.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S")
+    backup, n = path.with_name(f"{path.stem}.{stamp}{path.suffix}"), 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.stem}.{stamp}-{n}{path.suffix}")
+    os.replace(path, backup)
+    print(f"{path} already existed: the earlier file is kept as {backup} and a new one written.")
+    return backup
+
 
 @contextmanager
-def atomic_open(path: str | Path) -> Iterator[BinaryIO]:
+def atomic_open(path: str | Path, keep_earlier: bool = False) -> Iterator[BinaryIO]:
     """Open ``path`` for binary writing so that it appears complete or not at all.
 
     The data goes to a hidden temporary file in the same folder, which is flushed to
@@ -21,6 +50,8 @@ def atomic_open(path: str | Path) -> Iterator[BinaryIO]:
 
     Args:
         path: the file to write.
+        keep_earlier: move an existing ``path`` aside first (:func:`keep_earlier_file`),
+            once the new content is safely on disk.
 
     Yields:
         A binary file object.
@@ -33,6 +64,47 @@ def atomic_open(path: str | Path) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        if keep_earlier:
+            keep_earlier_file(path)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def fetch_dir(folder: str | Path) -> Iterator[Path]:
+    """A temporary folder ``.fetch-<pid>-<random>`` inside ``folder``, removed afterwards.
+
+    Being on the same disk as the final place, a file staged here is moved in with an atomic
+    ``os.replace``. The process id in the name lets a later run see that it was left behind.
+    """
+    with tempfile.TemporaryDirectory(dir=folder, prefix=f"{FETCH_PREFIX}{os.getpid()}-") as tmp:
+        yield Path(tmp)
+
+
+def _left_behind(folder: Path) -> bool:
+    pid = folder.name[len(FETCH_PREFIX):].split("-")[0]
+    if os.name == "nt" or not pid.isdigit():  # no safe liveness check: go by age (a day)
+        return time.time() - folder.stat().st_mtime > 86400 or not pid.isdigit()
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:
+        pass
+    return False
+
+
+def stale_fetch_dirs(folder: str | Path) -> list[Path]:
+    """``.fetch-*`` folders in ``folder`` that an interrupted run left behind (its process is gone)."""
+    folder = Path(folder)
+    return sorted(p for p in folder.glob(f"{FETCH_PREFIX}*") if p.is_dir() and _left_behind(p)) \
+        if folder.is_dir() else []
+
+
+def remove_stale_fetch_dirs(folder: str | Path) -> list[Path]:
+    """Delete what :func:`stale_fetch_dirs` finds; returns the folders removed."""
+    stale = stale_fetch_dirs(folder)
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale

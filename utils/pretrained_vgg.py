@@ -1,21 +1,25 @@
 """Load VGG16 with its ImageNet weights the current torchvision way, and say what was loaded.
 
-The real path is the default: ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)``,
-which downloads ``vgg16-397923af.pth`` (528 MB) once into the torch hub cache
-(``$TORCH_HOME/hub/checkpoints``) and loads it from there afterwards, with no network.
+It loads what ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)`` loads: the file
+``vgg16-397923af.pth`` (528 MB), downloaded once with ``torch.hub.download_url_to_file`` into the
+torch hub cache (``$TORCH_HOME/hub/checkpoints``), where torchvision looks for it too.
 
 What this module adds for a classroom:
 
 * offline with no cached file, a short message saying how to get the file instead
   of a raw ``URLError`` traceback;
+* the file is read with ``weights_only=True``; a damaged or foreign file is one error
+  naming the file and the fix;
 * a check that a cached file really is the ImageNet checkpoint: torchvision names
-  the file after the first 8 hex digits of its SHA-256, ``397923af``;
+  the file after the first 8 hex digits of its SHA-256, ``397923af`` (hashed once per
+  file, then remembered beside it);
 * in smoke mode only, a randomly initialised stand-in when the weights are missing,
   announced by a banner, so that CI and offline rooms can still run every cell.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +31,9 @@ from torch import nn
 from torchvision import models
 from torchvision.models import VGG16_Weights
 
-from utils.checksums import sha256_file
+from utils.atomic_write import fetch_dir, remove_stale_fetch_dirs
+from utils.checkpoints import CheckpointError, load_into, read_state_dict
+from utils.checksums import cached_sha256
 from utils.course_mode import STANDIN_BANNER, CourseMode, get_course_mode
 from utils.paths import VGG16_CHECKPOINT_FILENAME
 
@@ -45,16 +51,14 @@ PREFETCH_HINT = (
     "(or `make weights`), or copy {name} from a course mirror or another machine into {folder}."
 )
 
+#: What to do with a cached weights file that cannot be used.
+WEIGHTS_FIX = "delete it, then run `make weights` (python -m utils.prepare_data --weights)"
 # A download that stalls (a half-working classroom network) gives up after this many seconds.
 _DOWNLOAD_SOCKET_TIMEOUT_S = 60
 
 
 class WeightsUnavailableError(RuntimeError):
     """The ImageNet weights are neither cached nor downloadable."""
-
-
-class CheckpointError(RuntimeError):
-    """A checkpoint file exists but cannot be used (truncated, foreign, corrupt)."""
 
 
 @dataclass(frozen=True)
@@ -137,18 +141,26 @@ def _socket_timeout(seconds: float) -> Iterator[None]:
         socket.setdefaulttimeout(previous)
 
 
-def _load_imagenet_vgg16(path: Path, progress: bool) -> nn.Module:
-    """torchvision's own loading path: from the hub cache, downloading first if needed."""
-    try:
-        return models.vgg16(weights=WEIGHTS, progress=progress)
-    except (RuntimeError, EOFError, OSError, ValueError) as err:
-        if not path.exists():
-            raise
-        raise CheckpointError(
-            f"{path} exists but could not be loaded ({type(err).__name__}: {str(err)[:200]}). "
-            "It is probably truncated or corrupt: delete it and run "
-            "`python -m utils.prepare_data --weights`."
-        ) from err
+def download_weights(dest: Path, progress: bool = True) -> None:
+    """Download the checkpoint to ``dest`` with ``torch.hub.download_url_to_file``.
+
+    It is staged in a ``.fetch-*`` folder beside ``dest`` (left-overs of interrupted runs are
+    removed first) and moved into place only complete and with the right SHA-256 prefix.
+
+    Raises:
+        OSError: no network (``URLError`` and friends).
+        CheckpointError: the download was not the ImageNet checkpoint; nothing is kept.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_fetch_dirs(dest.parent)
+    with fetch_dir(dest.parent) as tmp, _socket_timeout(_DOWNLOAD_SOCKET_TIMEOUT_S):
+        try:
+            torch.hub.download_url_to_file(WEIGHTS.url, str(tmp / dest.name),
+                                           hash_prefix=GENUINE_SHA256_PREFIX, progress=progress)
+        except RuntimeError as err:  # the hash prefix did not match
+            raise CheckpointError(f"The download from {WEIGHTS.url} is not the ImageNet checkpoint "
+                                  f"({err}); nothing was kept. Try again later.") from None
+        os.replace(tmp / dest.name, dest)
 
 
 def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: bool = True,
@@ -169,30 +181,26 @@ def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: b
     """
     mode = get_course_mode() if mode is None else mode
     path = hub_checkpoint_path()
-    if verbose and not path.exists():
-        print(f"{CHECKPOINT_FILENAME} is not in {path.parent} yet: torchvision will try to download "
-              "it (528 MB, once).")
-    try:
-        with _socket_timeout(_DOWNLOAD_SOCKET_TIMEOUT_S):
-            net = _load_imagenet_vgg16(path, progress)
-    except CheckpointError:
-        raise
-    except OSError as err:  # URLError, socket errors, DNS failure: no network
-        if not mode.allow_standin:
-            raise WeightsUnavailableError(
-                f"The VGG16 ImageNet weights are not in {path.parent} and could not be "
-                f"downloaded ({getattr(err, 'reason', err)}).\n"
-                + PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent)
-                + "\nTo run the code paths without them, use smoke mode (COURSE_SMOKE=1)."
-            ) from None
-        info = WeightsInfo(source="standin", path=None, sha256=None, genuine=False)
+    if not path.exists():
         if verbose:
-            print(info.describe())
-            print(f"(Why: {CHECKPOINT_FILENAME} is not in {path.parent} and the download failed: "
-                  f"{getattr(err, 'reason', err)}. "
-                  + PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent) + ")")
-        return make_standin_vgg16(), info
-    digest = sha256_file(path)
+            print(f"{CHECKPOINT_FILENAME} is not in {path.parent} yet: downloading it once (528 MB).")
+        try:
+            download_weights(path, progress)
+        except OSError as err:  # URLError, socket errors, DNS failure: no network
+            why = (f"{CHECKPOINT_FILENAME} is not in {path.parent} and the download failed "
+                   f"({getattr(err, 'reason', err)}).")
+            hint = PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent)
+            if not mode.allow_standin:
+                raise WeightsUnavailableError(f"{why}\n{hint}\nTo run the code paths without them, "
+                                              "use smoke mode (COURSE_SMOKE=1).") from None
+            if verbose:
+                print(f"{why} Smoke mode goes on with a random stand-in. {hint}")
+                print(STANDIN_BANNER)
+            return make_standin_vgg16(), WeightsInfo(source="standin", path=None, sha256=None,
+                                                     genuine=False)
+    state = read_state_dict(path, "cpu", fix=WEIGHTS_FIX)
+    net = load_into(models.vgg16(weights=None), state, path, fix=WEIGHTS_FIX)
+    digest = cached_sha256(path)
     info = WeightsInfo(source="checkpoint", path=path, sha256=digest, genuine=is_genuine_sha256(digest))
     if verbose:
         print(info.describe())
