@@ -10,7 +10,12 @@ import pytest
 import torch
 from torch import nn
 
-from utils.checkpoints import CheckpointError, keep_earlier_file, load_state_dict, save_state_dict
+from utils.checkpoints import (
+    CheckpointError,
+    keep_earlier_file,
+    load_state_dict,
+    save_state_dict,
+)
 
 
 def tiny_net(num_classes: int = 2, seed: int = 0) -> nn.Module:
@@ -51,7 +56,7 @@ def test_save_creates_the_folder_and_leaves_no_temporary_file(saved: tuple[nn.Mo
 
 def test_a_failed_save_keeps_the_old_file_and_leaves_no_debris(saved: tuple[nn.Module, Path],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    net, path = saved
+    _, path = saved
     good = path.read_bytes()
 
     def broken_save(obj, f, *args, **kwargs):
@@ -148,7 +153,7 @@ def test_a_checkpoint_of_another_architecture_lists_missing_and_unexpected_keys(
 
 def test_saving_again_keeps_the_earlier_file_and_says_where(saved: tuple[nn.Module, Path],
                                                             capsys) -> None:
-    net, path = saved
+    _, path = saved
     first = path.read_bytes()
     os.utime(path, (1_700_000_000, 1_700_000_000))
     capsys.readouterr()

@@ -8,10 +8,19 @@ import pytest
 import torch
 
 from utils.course_mode import FULL_MODE, SMOKE_MODE
-from utils.pretrained_vgg import (CHECKPOINT_FILENAME, GENUINE_SHA256_PREFIX, VGG16_NUM_PARAMETERS,
-                                  WEIGHTS, CheckpointError, WeightsInfo, WeightsUnavailableError,
-                                  hub_checkpoint_path,
-                                  is_genuine_sha256, load_vgg16, make_standin_vgg16)
+from utils.pretrained_vgg import (
+    CHECKPOINT_FILENAME,
+    GENUINE_SHA256_PREFIX,
+    VGG16_NUM_PARAMETERS,
+    WEIGHTS,
+    CheckpointError,
+    WeightsInfo,
+    WeightsUnavailableError,
+    hub_checkpoint_path,
+    is_genuine_sha256,
+    load_vgg16,
+    make_standin_vgg16,
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,7 @@ def test_hub_path_honours_torch_home(tmp_path: Path, monkeypatch) -> None:
 
 def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home: Path, monkeypatch,
                                                               capsys) -> None:
-    import utils.checksums as checksums
+    from utils import checksums
 
     monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
     hashed = []
@@ -140,7 +149,7 @@ def test_a_bad_cached_file_is_one_clear_error(tmp_path: Path, monkeypatch, conte
 
 
 def test_the_hash_cache_is_keyed_by_size_and_mtime(tmp_path: Path, monkeypatch) -> None:
-    import utils.checksums as checksums
+    from utils import checksums
 
     calls = []
     real = checksums.sha256_file

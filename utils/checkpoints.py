@@ -64,7 +64,7 @@ def read_state_dict(path: str | Path, map_location=None, fix: str = "delete it a
                               "(save_state_dict) first, or check the path.")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as err:  # garbage bytes can make the unpickler raise almost anything
+    except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
         unsafe = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
         if unsafe:
             raise CheckpointError(
