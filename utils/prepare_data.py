@@ -408,9 +408,10 @@ def _fix_command(problems: list[str]) -> str:
 
 def _os_error_line(err: OSError, data_dir: Path) -> str:
     """One line naming the file and the fix for an error of the operating system."""
-    where = err.filename or data_dir
+    where = Path(err.filename or data_dir)  # a temporary folder is gone: name the folder it was in
+    where = next((p.parent for p in (where, *where.parents) if p.name.startswith(".fetch-")), where)
     if err.errno == errno.ENOSPC:
-        return (f"the disk is full (writing {where}). The data set needs about {DATASET_SPACE >> 20} MB "
+        return (f"the disk holding {where} is full. The data set needs about {DATASET_SPACE >> 20} MB "
                 f"free in {data_dir}, the weights about {WEIGHTS_SPACE >> 20} MB in "
                 f"{hub_checkpoints_dir()}: free some space there and run again.")
     if err.errno == errno.EROFS:
