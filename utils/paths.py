@@ -17,8 +17,11 @@ CLASS_INDEX_PATH: Path = DATA_DIR / "imagenet_class_index.json"
 #: The golden retriever photo used in notebooks 01 and 02 (CC0, Pixabay 3724972).
 DOG_PHOTO_PATH: Path = DATA_DIR / "goldenretriever-3724972_640.jpg"
 
-#: Weights that notebooks save (git-ignored).
+#: Weights and run summaries that notebooks save in full mode: the learner's results (git-ignored).
 WEIGHTS_DIR: Path = REPO_ROOT / "weights"
+
+#: Where smoke runs save instead (``make test``, ``make notebooks``, CI), so they never touch ``weights/``.
+SMOKE_WEIGHTS_DIR: Path = REPO_ROOT / "build" / "smoke" / "weights"
 
 #: The file name torchvision gives the VGG16 ImageNet checkpoint in the torch hub cache
 #: (``vgg16-<first 8 hex digits of its SHA-256>.pth``). Kept here so the data tool can
