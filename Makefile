@@ -61,5 +61,15 @@ notebooks: data  ## only the notebooks, in smoke mode
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
 	$(PY) -m utils.benchmark
 
-clean:  ## remove build/ and saved weights (keeps .venv and data/)
-	rm -rf build weights
+clean:  ## remove what the tools generated: build/, caches, left-over .fetch-* folders (keeps weights/, data/)
+	rm -rf build .pytest_cache .ruff_cache data/.fetch-*
+	rm -rf "$${TORCH_HOME:-$${XDG_CACHE_HOME:-$$HOME/.cache}/torch}"/hub/checkpoints/.fetch-*
+	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+.PHONY: purge
+purge:  ## delete YOUR trained weights and summaries in weights/ (lists them, asks first)
+	@if [ -z "$$(ls -A weights 2>/dev/null)" ]; then echo "weights/ is empty: nothing to delete."; exit 0; fi; \
+	echo "This deletes your trained weights and run summaries:"; ls -l weights; \
+	printf "Delete everything in weights/? [y/N] "; read answer || answer=; \
+	if [ "$$answer" = y ] || [ "$$answer" = yes ]; then rm -rf weights && echo "weights/ deleted."; \
+	else echo "Nothing deleted."; fi

@@ -60,3 +60,21 @@ def test_a_smoke_run_of_notebook_04_leaves_the_weights_folder_untouched(dataset_
         if created and not any(WEIGHTS_DIR.iterdir()):
             WEIGHTS_DIR.rmdir()
     assert SMOKE_WEIGHTS_DIR.is_dir(), "the smoke run saved its weights in build/smoke/weights/"
+
+
+def test_make_clean_removes_generated_things_and_keeps_weights(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    shutil.copy(REPO_ROOT / "Makefile", tmp_path / "Makefile")
+    made = ["build/smoke/weights/w.pth", "data/.fetch-1-x/half.zip", "utils/__pycache__/a.pyc",
+            "torch/hub/checkpoints/.fetch-2-y/vgg16-397923af.pth"]
+    kept = ["weights/weights_fine_tuning.pth", "weights/fine_tuning_summary.json", "data/a.json",
+            "torch/hub/checkpoints/vgg16-397923af.pth"]
+    for name in made + kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, capture_output=True,
+                   env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TORCH_HOME": str(tmp_path / "torch")})
+    assert [n for n in made if (tmp_path / n).exists()] == []
+    assert all((tmp_path / n).read_text() == n for n in kept)
