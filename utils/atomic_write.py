@@ -6,7 +6,6 @@ import os
 import secrets
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,9 +21,7 @@ def keep_earlier_file(path: str | Path) -> Path | None:
 
     The earlier file becomes ``<stem>.<its modification time>[-N]<suffix>`` in the same folder,
     e.g. ``weights_fine_tuning.2026-11-29T061200.pth``; an older backup is never overwritten.
-
-    Returns:
-        Where the earlier file is now, or None if there was none.
+    Returns where the earlier file is now, or None if there was none.
     """
     path = Path(path)
     if not path.exists():
@@ -43,18 +40,10 @@ def keep_earlier_file(path: str | Path) -> Path | None:
 def atomic_open(path: str | Path, keep_earlier: bool = False) -> Iterator[BinaryIO]:
     """Open ``path`` for binary writing so that it appears complete or not at all.
 
-    The data goes to a hidden temporary file in the same folder, which is flushed to
-    disk and renamed over ``path`` (``os.replace``) only when the ``with`` block ends
-    without an error; otherwise it is deleted and an existing ``path`` stays as it was.
-    The folder is created if needed; the file gets the usual permissions (umask).
-
-    Args:
-        path: the file to write.
-        keep_earlier: move an existing ``path`` aside first (:func:`keep_earlier_file`),
-            once the new content is safely on disk.
-
-    Yields:
-        A binary file object.
+    The data goes to a hidden temporary file in the same folder (created if needed), which is
+    flushed to disk and renamed over ``path`` only when the ``with`` block ends without an error;
+    otherwise it is deleted and an existing ``path`` stays as it was. With ``keep_earlier``, an
+    existing ``path`` is first moved aside (:func:`keep_earlier_file`). Usual permissions (umask).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,33 +62,30 @@ def atomic_open(path: str | Path, keep_earlier: bool = False) -> Iterator[Binary
 
 @contextmanager
 def fetch_dir(folder: str | Path) -> Iterator[Path]:
-    """A temporary folder ``.fetch-<pid>-<random>`` inside ``folder``, removed afterwards.
-
-    Being on the same disk as the final place, a file staged here is moved in with an atomic
-    ``os.replace``. The process id in the name lets a later run see that it was left behind.
-    """
+    """A temporary folder ``.fetch-<pid>-<random>`` inside ``folder`` (so that a file staged there
+    moves into place with an atomic rename), removed afterwards; the pid tells a later run whether
+    it was left behind."""
     with tempfile.TemporaryDirectory(dir=folder, prefix=f"{FETCH_PREFIX}{os.getpid()}-") as tmp:
         yield Path(tmp)
 
 
-def _left_behind(folder: Path) -> bool:
-    pid = folder.name[len(FETCH_PREFIX):].split("-")[0]
-    if os.name == "nt" or not pid.isdigit():  # no safe liveness check: go by age (a day)
-        return time.time() - folder.stat().st_mtime > 86400 or not pid.isdigit()
+def _process_gone(pid: str) -> bool:
+    """True if no process ``pid`` runs (on Windows, where ``os.kill`` would stop it: if not a number)."""
+    if not pid.isdigit() or os.name == "nt":
+        return not pid.isdigit()
     try:
-        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+        os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
     except ProcessLookupError:
         return True
-    except OSError:
+    except OSError:  # it exists but belongs to someone else
         pass
     return False
 
 
 def stale_fetch_dirs(folder: str | Path) -> list[Path]:
-    """``.fetch-*`` folders in ``folder`` that an interrupted run left behind (its process is gone)."""
-    folder = Path(folder)
-    return sorted(p for p in folder.glob(f"{FETCH_PREFIX}*") if p.is_dir() and _left_behind(p)) \
-        if folder.is_dir() else []
+    """``.fetch-*`` folders in ``folder`` left behind by an interrupted run (its process is gone)."""
+    return sorted(p for p in Path(folder).glob(f"{FETCH_PREFIX}*")
+                  if p.is_dir() and _process_gone(p.name[len(FETCH_PREFIX):].split("-")[0]))
 
 
 def remove_stale_fetch_dirs(folder: str | Path) -> list[Path]:

@@ -1,14 +1,12 @@
 """Save a network's weights (its ``state_dict``) and load them back safely.
 
-* :func:`save_state_dict` writes to a temporary file in the same folder and then
-  renames it, so an interrupted save never leaves a half-written ``.pth``; an earlier
-  file at the same path is kept under a dated name (:func:`keep_earlier_file`).
-* :func:`load_state_dict` reads with ``torch.load(..., weights_only=True)``: only
-  tensors and plain containers are unpickled, so a malicious file cannot run code.
-  ``map_location`` puts the tensors on the device you have (weights saved on a GPU
-  load on a CPU-only laptop). Every way a file can be wrong (missing, truncated,
-  unsafe, not a checkpoint, another architecture) becomes one :class:`CheckpointError`
-  that names the file and the fix.
+* :func:`save_state_dict` writes atomically (a temporary file, then a rename), so an interrupted
+  save never leaves a half-written ``.pth``; an earlier file at the same path is kept under a
+  dated name (:func:`keep_earlier_file`).
+* :func:`load_state_dict` reads with ``torch.load(..., weights_only=True)``: only tensors and plain
+  containers are unpickled, so a malicious file cannot run code. ``map_location`` puts the tensors
+  on the device you have. Every way a file can be wrong (missing, truncated, unsafe, not a
+  checkpoint, another architecture) is one :class:`CheckpointError` naming the file and the fix.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from torch import nn
 
 from utils.atomic_write import atomic_open, keep_earlier_file
 
-__all__ = ["CheckpointError", "keep_earlier_file", "load_state_dict", "read_state_dict",
+__all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
            "save_state_dict"]
 
 
@@ -32,31 +30,20 @@ class CheckpointError(RuntimeError):
 
 
 def save_state_dict(net: nn.Module, path: str | Path) -> Path:
-    """Save ``net.state_dict()`` to ``path`` atomically; the folder is created if needed.
-
-    An existing file at ``path`` is not overwritten but kept under a dated name (one printed
-    line says where). The tensors are saved on the device they live on (load them anywhere
-    with ``map_location``).
-
-    Returns:
-        The path written.
+    """Save ``net.state_dict()`` to ``path`` atomically (the folder is created if needed) and
+    return ``path``. An existing file there is kept under a dated name; one printed line says where.
     """
     with atomic_open(path, keep_earlier=True) as fh:
         torch.save(net.state_dict(), fh)
     return Path(path)
 
 
-def read_state_dict(path: str | Path, map_location=None, fix: str = "delete it and save the "
-                    "weights again") -> dict[str, torch.Tensor]:
-    """``torch.load(path, weights_only=True)``, checked to be a ``state_dict``.
-
-    Args:
-        path: the ``.pth`` file.
-        map_location: passed to ``torch.load`` (e.g. "cpu", ``device``, ``{"cuda:0": "cpu"}``).
-        fix: what the error messages tell the reader to do with a bad file.
+def read_state_dict(path: str | Path, map_location=None,
+                    fix: str = "delete it and save the weights again") -> dict[str, torch.Tensor]:
+    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``.
 
     Raises:
-        CheckpointError: naming the file and ``fix``.
+        CheckpointError: naming the file and ``fix`` (what the reader should do about it).
     """
     path = Path(path)
     if not path.is_file():
@@ -66,49 +53,43 @@ def read_state_dict(path: str | Path, map_location=None, fix: str = "delete it a
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
         unsafe = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
-        if unsafe:
-            raise CheckpointError(
-                f"{path} was refused as unsafe: it is a pickle that would create the Python "
-                f"object {unsafe.group(1)}, and torch.load(weights_only=True) loads only tensors. "
-                f"It is not a state_dict saved with save_state_dict: {fix}.") from None
         raise CheckpointError(
+            f"{path} was refused as unsafe: it is a pickle that would create the Python object "
+            f"{unsafe.group(1)}, and torch.load(weights_only=True) loads only tensors. It is not a "
+            f"state_dict saved with save_state_dict: {fix}." if unsafe else
             f"{path} could not be read as a PyTorch checkpoint ({type(err).__name__}): it is "
             f"truncated, corrupt, or not a .pth file at all: {fix}.") from None
     if not isinstance(state, Mapping) or not all(
             isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
-        raise CheckpointError(
-            f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of parameter "
-            "names to tensors). Save weights with save_state_dict(net, path), i.e. "
-            "torch.save(net.state_dict(), path).")
+        raise CheckpointError(f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of "
+                              "parameter names to tensors). Save weights with save_state_dict(net, "
+                              "path), i.e. torch.save(net.state_dict(), path).")
     return dict(state)
 
 
 def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path,
               fix: str = "build the same model before loading (for the course: VGG16 with "
               "classifier[6] = nn.Linear(4096, 2)), or load the right file") -> nn.Module:
-    """``net.load_state_dict(state, strict=True)``; a mismatch leaves ``net`` untouched and
-    becomes a :class:`CheckpointError` with PyTorch's own report, the file name and ``fix``."""
+    """``net.load_state_dict(state, strict=True)``; on a mismatch ``net`` stays untouched and the
+    error is a :class:`CheckpointError` with PyTorch's own report, the file name and ``fix``."""
     own = net.state_dict()
-    fits = own.keys() == state.keys() and all(own[k].shape == state[k].shape for k in own)
+    bad = {k.rsplit(".", 1)[0] for k in own if k in state and own[k].shape != state[k].shape}
     try:  # a strict load copies what fits before it complains: try a mismatch on a copy
-        (net if fits else copy.deepcopy(net)).load_state_dict(state, strict=True)
+        (copy.deepcopy(net) if bad or own.keys() != state.keys() else net).load_state_dict(state)
     except RuntimeError as err:
-        bad = {k.rsplit(".", 1)[0] for k in own if k in state and own[k].shape != state[k].shape}
-        if own.keys() == state.keys() and len(bad) == 1 and f"{min(bad)}.weight" in own:
-            layer = f"{min(bad)}.weight"
-            what = (f"holds a different head: {layer} has {state[layer].shape[0]} outputs in the "
-                    f"file, {own[layer].shape[0]} in this network")
-        else:
-            what = "was saved from a different architecture than this network"
+        layer = f"{min(bad)}.weight" if len(bad) == 1 and own.keys() == state.keys() else ""
+        what = (f"holds a different head: {layer} has {state[layer].shape[0]} outputs in the file, "
+                f"{own[layer].shape[0]} in this network" if layer in own else
+                "was saved from a different architecture than this network")
         report = "; ".join(line.strip() for line in str(err).splitlines()[1:])
-        raise CheckpointError(f"{path} {what} ({report[:300]}{'...' if len(report) > 300 else ''}). "
+        raise CheckpointError(f"{path} {what} ({report[:300]}{'...' * (len(report) > 300)}). "
                               f"Fix: {fix}.") from None
     return net
 
 
 def load_state_dict(net: nn.Module, path: str | Path,
                     map_location: str | torch.device | Mapping[str, str] | None = "cpu") -> nn.Module:
-    """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``).
+    """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``) and return it.
 
     Args:
         net: a network with the same architecture as the saved one (for the course:
@@ -116,9 +97,6 @@ def load_state_dict(net: nn.Module, path: str | Path,
         path: the ``.pth`` file.
         map_location: where the loaded tensors go, e.g. "cpu", ``device``, or
             ``{"cuda:0": "cpu"}``; passed to ``torch.load``.
-
-    Returns:
-        ``net`` itself, now holding the loaded weights.
 
     Raises:
         CheckpointError: naming the file and the fix, if the file is missing, truncated,

@@ -1,20 +1,13 @@
 """The course's data tool: fetch, verify and hand out the data and the VGG16 weights.
 
-Run ``python -m utils.prepare_data --help``. What it prepares:
-
-==================================  ==========================================
-``data/hymenoptera_data/``          ants vs bees (train 245 files, val 153)
-``data/imagenet_class_index.json``  the 1000 ImageNet class names
-``data/goldenretriever-…_640.jpg``  the photo used in notebooks 01 and 02
-``vgg16-397923af.pth`` (optional)   ImageNet weights, into the torch hub cache
-==================================  ==========================================
-
-Every file is checked by SHA-256; the data set file by file against
-``utils/manifests/hymenoptera_data.sha256``, because a mirror may re-pack the zip. Files are
-staged in a ``.fetch-<pid>-*`` folder beside their final place and moved in only once verified;
-the next run removes such folders left behind by an interrupted one. A second run fetches
-nothing and needs no mirror. Offline classrooms: ``--mirror DIR`` (or ``COURSE_DATA_MIRROR=DIR``)
-takes the files from a local folder; ``--export DIR`` writes such a folder, with ``SHA256SUMS``.
+It prepares ``data/hymenoptera_data/`` (ants vs bees: train 245 files, val 153),
+``data/imagenet_class_index.json``, ``data/goldenretriever-3724972_640.jpg`` and, with ``--weights``,
+``vgg16-397923af.pth`` in the torch hub cache. Every file is checked by SHA-256; the data set file by
+file against ``utils/manifests/hymenoptera_data.sha256``, since a mirror may re-pack the zip. Files
+are staged in a ``.fetch-<pid>-*`` folder beside their place and moved in only once verified; the
+next run removes such folders left by an interrupted one. A second run fetches nothing and reads no
+mirror. Offline: ``--mirror DIR`` (or ``COURSE_DATA_MIRROR``) takes the files from a local folder;
+``--export DIR`` writes one. Every failure is one line naming the file and the fix.
 """
 
 from __future__ import annotations
@@ -23,26 +16,25 @@ import argparse
 import errno
 import os
 import shutil
+import socket
 import stat
 import sys
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from tqdm.auto import tqdm
 
 from utils.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
 from utils.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
-from utils.paths import DATA_DIR, VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
+from utils.paths import DATA_DIR, VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME, VGG16_SHA256_PREFIX, \
+    hub_checkpoints_dir
 
-MIRROR_ENV_VAR = "COURSE_DATA_MIRROR"
-MIRROR_SUMS = "SHA256SUMS"
+MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
 
 
-@dataclass(frozen=True)
-class FileArtifact:
+class FileArtifact(NamedTuple):
     """One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256."""
 
     name: str
@@ -53,91 +45,72 @@ class FileArtifact:
 CLASS_INDEX = FileArtifact(
     "imagenet_class_index.json",
     "https://s3.amazonaws.com/deep-learning-models/image-models/imagenet_class_index.json",
-    "61e065144f3807db321be4d07e753e1526df9f9db1389c0b0d42695bb16ba302",
-)
+    "61e065144f3807db321be4d07e753e1526df9f9db1389c0b0d42695bb16ba302")
 DOG_PHOTO = FileArtifact(
-    "goldenretriever-3724972_640.jpg",
-    "https://raw.githubusercontent.com/YutaroOgawa/pytorch_advanced/master/"
-    "1_image_classification/data/goldenretriever-3724972_640.jpg",
-    "f90ba4a47c10531e95a843d0addca3973f9f1369bd4fb5ee5bc771eb0dab1e3a",
-)
+    "goldenretriever-3724972_640.jpg", "https://raw.githubusercontent.com/YutaroOgawa/pytorch_advanced/"
+    "master/1_image_classification/data/goldenretriever-3724972_640.jpg",
+    "f90ba4a47c10531e95a843d0addca3973f9f1369bd4fb5ee5bc771eb0dab1e3a")
 FILE_ARTIFACTS = (CLASS_INDEX, DOG_PHOTO)
-
 DATASET_NAME = "hymenoptera_data"
 DATASET_ZIP = f"{DATASET_NAME}.zip"
 DATASET_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
 #: SHA-256 of the official zip's bytes (a mirror's zip may differ; its content may not).
 DATASET_ZIP_SHA256 = "fbc41b31d544714d18dd1230b1e2b455e1557766e13e67f9f5a7a23af7c02209"
-#: Per-file SHA-256 of the data set, paths relative to ``hymenoptera_data/``.
 DATASET_MANIFEST = Path(__file__).resolve().parent / "manifests" / "hymenoptera_data.sha256"
-#: A zip is refused before extraction if an entry or the total is far beyond the data set
-#: (its largest file is 2.1 MB, all 398 files 47 MB).
+#: A zip is refused before extraction if one entry or the total is far beyond the data set
+#: (largest file 2.1 MB, all 398 files 47 MB).
 MAX_ENTRY_BYTES, MAX_TOTAL_BYTES = 16 << 20, 128 << 20
-#: Free space a step needs where it writes (data set: zip plus extracted copy; weights: one copy).
+#: Free space needed where it is written (data set: the zip and its extracted copy).
 DATASET_SPACE, WEIGHTS_SPACE = 100 << 20, 540 << 20
-PREFIX_LEN = 8  # torchvision names the weights file after the first 8 hex digits of its SHA-256
-_ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # exporting the same data twice gives the same bytes
 
 
 class DataToolError(RuntimeError):
     """A problem the user can fix; the message names the file and the fix."""
 
 
-def hub_checkpoints_dir() -> Path:
-    """``torch.hub.get_dir() / "checkpoints"``, worked out the same way without importing torch."""
-    home = os.environ.get("TORCH_HOME") or Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache") / "torch"
-    return Path(home).expanduser() / "hub" / "checkpoints"
+class DownloadError(DataToolError):
+    """A file is in no mirror and could not be downloaded (offline?)."""
 
 
 def weights_genuine(digest: str) -> bool:
-    """True for the SHA-256 of the ImageNet checkpoint (its file name holds the prefix)."""
-    return digest.lower().startswith(WEIGHTS_NAME.rsplit("-", 1)[1][:PREFIX_LEN])
+    """True for the SHA-256 of the ImageNet checkpoint."""
+    return digest.startswith(VGG16_SHA256_PREFIX)
 
 
 def _need_space(folder: Path, nbytes: int, what: str) -> None:
-    free = shutil.disk_usage(folder).free
-    if free < nbytes:
+    if (free := shutil.disk_usage(folder).free) < nbytes:
         raise DataToolError(f"{folder} has {free >> 20} MB free, but {what} needs about {nbytes >> 20} "
                             "MB there. Free some space on that disk (or use --data-dir DIR) and run again.")
-
-
-# --------------------------------------------------------------------------- fetching
 
 
 def copy_file(src: Path, dest: Path, desc: str | None = None) -> None:
     """Copy ``src`` to ``dest`` atomically, with a progress bar."""
     with open(src, "rb") as fh, atomic_open(dest) as out, tqdm(
-            total=src.stat().st_size, unit="B", unit_scale=True, unit_divisor=1024,
-            desc=desc or dest.name, leave=False) as bar:
+            total=src.stat().st_size, unit="B", unit_scale=True, desc=desc or dest.name, leave=False) as bar:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             bar.update(out.write(chunk))
 
 
 class Mirror:
-    """A local folder holding the course files under their own names, plus ``SHA256SUMS``.
-
-    Nothing is read from it until a file is actually missing, so a stale setting does no harm.
-    """
+    """A local folder with the course files under their own names, and ``SHA256SUMS``; read only
+    when a file is needed from it, so that a stale setting does no harm."""
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root).expanduser()
-        self._sums: dict[str, str] | None = None
+        self.root, self._sums = Path(root).expanduser(), None
 
     def get(self, name: str) -> Path | None:
         """The mirror's copy of ``name``, checked against ``SHA256SUMS``; None if it has none."""
         if not self.root.is_dir():
             raise DataToolError(f"mirror folder {self.root} does not exist, and {name} is needed from "
                                 f"it. Check the path given to --mirror or {MIRROR_ENV_VAR}.")
-        path = self.root / name
-        if not path.is_file():
+        if not (path := self.root / name).is_file():
             return None
-        if self._sums is None:
+        try:
             sums = self.root / MIRROR_SUMS
-            try:
-                self._sums = read_sha256sums(sums) if sums.is_file() else {}
-            except ValueError as err:
-                raise DataToolError(f"{err}. The mirror's {MIRROR_SUMS} is damaged: copy the mirror "
-                                    "again, or write it anew with `make mirror DIR=...`.") from None
+            self._sums = self._sums or (read_sha256sums(sums) if sums.is_file() else {})
+        except ValueError as err:
+            raise DataToolError(f"{err}. The mirror's {MIRROR_SUMS} is damaged: copy the mirror again, "
+                                "or write it anew with `make mirror DIR=...`.") from None
         if name in self._sums and sha256_file(path) != self._sums[name]:
             raise DataToolError(f"mirror file {path} does not match its {MIRROR_SUMS} entry: the mirror "
                                 "copy is damaged. Copy the mirror again from its source.")
@@ -150,29 +123,26 @@ def resolve_mirror(mirror: str | Path | None) -> Mirror | None:
     return Mirror(chosen) if chosen else None
 
 
-def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None) -> tuple[str, str]:
+def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, progress: bool = True) -> tuple[str, str]:
     """Put ``name`` at ``dest`` from the mirror if it has it, else download it from ``url``.
-
-    Returns:
-        ``(how, origin)``: e.g. ``("copied from mirror /media/usb", "/media/usb/x.zip")``.
-    """
-    source = mirror.get(name) if mirror else None
-    if source is not None:
+    Returns ``(how, origin)``, e.g. ``("copied from mirror /media/usb", "/media/usb/x.zip")``."""
+    if mirror and (source := mirror.get(name)):
         copy_file(source, dest, desc=f"copy {name}")
         return f"copied from mirror {mirror.root}", str(source)
+    timeout = socket.getdefaulttimeout()
     try:
-        from torch.hub import download_url_to_file  # temp file, progress bar, then a rename
+        from torch.hub import download_url_to_file  # a temporary file, a progress bar, a rename
 
-        download_url_to_file(url, str(dest), progress=True)
+        socket.setdefaulttimeout(60)  # a download that stalls on a half-working network gives up
+        download_url_to_file(url, str(dest), progress=progress)
     except (OSError, ValueError) as err:
-        fix = (f"The mirror {mirror.root} has no {name}: add it there (`make mirror DIR=...` on a machine "
-               "that has the data)" if mirror else
+        fix = (f"The mirror {mirror.root} has no {name}: add it there (`make mirror DIR=...` on a "
+               "machine that has the data)" if mirror else
                f"Offline? Use a course mirror: --mirror DIR or {MIRROR_ENV_VAR}=DIR")
-        raise DataToolError(f"could not download {url} ({getattr(err, 'reason', err)}). {fix}.") from None
+        raise DownloadError(f"could not download {url} ({getattr(err, 'reason', err)}). {fix}.") from None
+    finally:
+        socket.setdefaulttimeout(timeout)
     return f"downloaded from {url}", url
-
-
-# --------------------------------------------------------------------------- data files
 
 
 def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) -> str:
@@ -182,8 +152,7 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
         return f"{artifact.name}: present and verified, nothing to do"
     with fetch_dir(data_dir) as tmp:
         how, origin = _fetch(artifact.name, artifact.url, tmp / artifact.name, mirror)
-        digest = sha256_file(tmp / artifact.name)
-        if digest != artifact.sha256:
+        if (digest := sha256_file(tmp / artifact.name)) != artifact.sha256:
             raise DataToolError(f"{origin} has sha256 {digest[:12]}..., expected {artifact.sha256[:12]}"
                                 "...: a corrupted or different file. Nothing was kept; fix the mirror "
                                 "copy or try the download again.")
@@ -191,28 +160,23 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
     return f"{artifact.name}: {how}, sha256 verified"
 
 
+def dataset_problems(folder: Path, manifest: Path = DATASET_MANIFEST) -> list[tuple[str, str]]:
+    """``(kind, path relative to folder)`` for each file "missing", "changed" or "extra"."""
+    expected = load_manifest(manifest)
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return ([("missing", r) for r in sorted(expected.keys() - found)]
+            + [("changed", r) for r in sorted(expected.keys() & found) if sha256_file(folder / r) != expected[r]]
+            + [("extra", r) for r in sorted(found - expected.keys())])
+
+
 def load_manifest(manifest: Path = DATASET_MANIFEST) -> dict[str, str]:
     """``{relative path: sha256}`` for every file of the data set."""
     return read_sha256sums(manifest)
 
 
-def dataset_problems(folder: Path, manifest: Path = DATASET_MANIFEST) -> list[tuple[str, str]]:
-    """``(kind, relative path)`` for every file of ``folder`` that is "missing", "changed" or "extra"."""
-    expected = load_manifest(manifest)
-    found = ({p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-             if folder.is_dir() else set())
-    return ([("missing", r) for r in sorted(expected.keys() - found)]
-            + [("changed", r) for r in sorted(expected.keys() & found)
-               if sha256_file(folder / r) != expected[r]]
-            + [("extra", r) for r in sorted(found - expected.keys())])
-
-
 def verify_dataset(dataset_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
-    """One line per problem ("missing: <path>", "changed: ...", "extra: ..."); empty if all is well.
-
-    Extra files (a ``.DS_Store``, the learner's notes) are harmless: they are reported, kept,
-    and never exported.
-    """
+    """One line per problem ("missing: <path>", "changed: ...", "extra: ..."), empty if all is well.
+    Extra files (a ``.DS_Store``, the learner's notes) are harmless: kept, and never exported."""
     if not dataset_dir.is_dir():
         return [f"missing: {dataset_dir} (the whole data set)"]
     note = {"missing": "", "changed": " (sha256 differs from the manifest)",
@@ -221,8 +185,8 @@ def verify_dataset(dataset_dir: Path, manifest: Path = DATASET_MANIFEST) -> list
 
 
 def _members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
-    """The zip's files, after checking every entry: refused whole if any would escape the target,
-    is a link, clashes with a folder, or if sizes are far beyond the data set."""
+    """The zip's files; the whole zip is refused if an entry would escape the target, is a link,
+    clashes with a folder, or if the sizes are far beyond the data set."""
     refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
     members, total = [], 0
     for info in zf.infolist():
@@ -232,59 +196,50 @@ def _members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipf
                                 f"outside the target folder. {refused}")
         if stat.S_ISLNK(info.external_attr >> 16):
             raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
-        if info.is_dir() or not rel.parts:
-            continue
-        total += info.file_size
-        if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
-            raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
-                                f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
-                                f"files so far; the data set is 47 MB). {refused}")
-        members.append((info, rel))
+        if not info.is_dir() and rel.parts:
+            total += info.file_size
+            if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
+                raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
+                                    f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
+                                    f"files so far; the data set is 47 MB). {refused}")
+            members.append((info, rel))
     files = {rel for _, rel in members}
-    clash = sorted(files & {parent for rel in files for parent in rel.parents})
-    if clash:
+    if clash := sorted(files & {parent for rel in files for parent in rel.parents}):
         raise DataToolError(f"{label} has '{clash[0]}' both as a file and as a folder. {refused}")
     return members
 
 
-def safe_extract(zip_path: Path, target: Path, label: str | None = None,
-                 max_files: int = 1000) -> list[Path]:
-    """Extract a zip into ``target`` after :func:`_members` checked every entry; returns the files.
-
-    ``label`` names the zip in messages (its mirror path or URL, when ``zip_path`` is a temporary copy).
+def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
+    """Extract a zip into ``target`` once :func:`_members` has checked every entry; returns the files.
+    ``label`` names the zip in messages (its mirror path or URL, for a temporary copy).
 
     Raises:
         DataToolError: for an unsafe, oversized or damaged zip, naming it.
     """
-    label = label or str(zip_path)
+    label, written = label or str(zip_path), []
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            written = []
             for info, rel in _members(zf, label, max_files):
-                dest = target.joinpath(*rel.parts)
+                written.append(dest := target.joinpath(*rel.parts))
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(dest, "wb") as out:
                     shutil.copyfileobj(src, out, 1 << 20)
-                written.append(dest)
-            return written
+        return written
     except DataToolError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError,
-            RuntimeError) as err:  # RuntimeError: an encrypted entry
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
         raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted download "
                             "or mirror copy. Nothing was kept; fetch it again.") from None
 
 
-def prepare_dataset(data_dir: Path, mirror: Mirror | None,
-                    manifest: Path = DATASET_MANIFEST, url: str = DATASET_URL) -> str:
-    """Make sure ``data_dir/hymenoptera_data`` matches the manifest; fetch and extract if not.
+def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path = DATASET_MANIFEST,
+                    url: str = DATASET_URL) -> str:
+    """Make sure ``data_dir/hymenoptera_data`` matches the manifest (extra files are left alone).
 
-    A complete, verified folder is left untouched (extra files included). Otherwise the zip is
-    fetched into a ``.fetch-*`` folder, extracted safely, checked file by file, and only then are
-    the missing or damaged files moved into place. Returns what it did.
+    If not, the zip is fetched into a ``.fetch-*`` folder, extracted safely, checked file by file,
+    and only then are the missing or damaged files moved into place. Returns what it did.
     """
-    dataset_dir = data_dir / DATASET_NAME
-    expected = load_manifest(manifest)
+    dataset_dir, expected = data_dir / DATASET_NAME, load_manifest(manifest)
     todo = [rel for kind, rel in dataset_problems(dataset_dir, manifest) if kind != "extra"]
     if not todo:
         return f"{DATASET_NAME}/: present and verified ({len(expected)} files), nothing to do"
@@ -295,125 +250,99 @@ def prepare_dataset(data_dir: Path, mirror: Mirror | None,
             print(f"note: {DATASET_ZIP} from {url} differs from the known official bytes; "
                   "checking its content file by file instead.")
         safe_extract(tmp / DATASET_ZIP, tmp / "x", label=origin, max_files=2 * len(expected) + 16)
-        root = next((c for c in (tmp / "x" / DATASET_NAME, tmp / "x")
-                     if (c / "train").is_dir() and (c / "val").is_dir()), None)
+        root = next((c for c in (tmp / "x" / DATASET_NAME, tmp / "x") if (c / "train").is_dir()
+                     and (c / "val").is_dir()), None)
         if root is None:
             raise DataToolError(f"{origin} holds no train/ and val/ folders: it is not the ants-and-bees "
                                 "data set. Replace the mirror copy.")
-        bad = [f"{kind} {rel}" for kind, rel in dataset_problems(root, manifest) if kind != "extra"]
-        if bad:
-            raise DataToolError(f"{origin} does not hold the expected data set: {len(bad)} file(s) "
-                                f"missing or changed, e.g. {bad[0]}. Nothing was changed in {dataset_dir}; "
-                                "replace the mirror copy or download again.")
+        if bad := [f"{kind} {rel}" for kind, rel in dataset_problems(root, manifest) if kind != "extra"]:
+            raise DataToolError(f"{origin} does not hold the expected data set: {len(bad)} file(s) missing "
+                                f"or changed, e.g. {bad[0]}. Nothing was changed in {dataset_dir}; replace "
+                                "the mirror copy or download again.")
         for rel in todo:
             (dataset_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(root / rel, dataset_dir / rel)
     return f"{DATASET_NAME}/: {how}; {len(todo)} file(s) put in place, all {len(expected)} verified"
 
 
-# --------------------------------------------------------------------------- weights
-
-
-def prefetch_weights(mirror: Mirror | None) -> str:
-    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download).
-
-    A cached file that is not the genuine checkpoint is replaced by a verified copy.
+def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
+    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download);
+    a cached file that is not the genuine checkpoint is replaced. Returns what it did.
 
     Raises:
-        DataToolError: if the fetched file is not the genuine checkpoint or cannot be fetched.
+        DownloadError: no mirror has it and the download failed; DataToolError: not genuine.
     """
     dest = hub_checkpoints_dir() / WEIGHTS_NAME
     damaged = dest.is_file() and not weights_genuine(cached_sha256(dest))
     if dest.is_file() and not damaged:
         return f"{WEIGHTS_NAME}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_fetch_dirs(dest.parent)
     _need_space(dest.parent, WEIGHTS_SPACE, WEIGHTS_NAME)
     with fetch_dir(dest.parent) as tmp:
         how, origin = _fetch(WEIGHTS_NAME, f"https://download.pytorch.org/models/{WEIGHTS_NAME}",
-                             tmp / WEIGHTS_NAME, mirror)
-        digest = sha256_file(tmp / WEIGHTS_NAME)
-        if not weights_genuine(digest):
-            raise DataToolError(f"{origin} has sha256 {digest[:PREFIX_LEN]}..., not the ImageNet "
-                                "checkpoint (or damaged). Nothing was kept; replace that copy.")
+                             tmp / WEIGHTS_NAME, mirror, progress)
+        if not weights_genuine(digest := sha256_file(tmp / WEIGHTS_NAME)):
+            raise DataToolError(f"{origin} has sha256 {digest[:8]}..., not the ImageNet checkpoint "
+                                "(or damaged). Nothing was kept; replace that copy.")
         os.replace(tmp / WEIGHTS_NAME, dest)
-    return (f"{WEIGHTS_NAME}: {how} into {dest.parent}{', replacing a damaged copy' if damaged else ''}, "
-            f"sha256 {digest[:PREFIX_LEN]}... genuine")
-
-
-# --------------------------------------------------------------------------- verify and export
+    return (f"{WEIGHTS_NAME}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, "
+            f"sha256 {digest[:8]}... genuine")
 
 
 def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
     """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra"
     (harmless), "leftover" (of an interrupted run) or "weights" (a damaged cached checkpoint)."""
     problems = verify_dataset(data_dir / DATASET_NAME, manifest)
-    for artifact in FILE_ARTIFACTS:
-        path = data_dir / artifact.name
-        if not path.is_file():
-            problems.append(f"missing: {path}")
-        elif sha256_file(path) != artifact.sha256:
-            problems.append(f"changed: {path} (sha256 differs from the expected file)")
-    hub = hub_checkpoints_dir()
+    for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
+        if not path.is_file() or sha256_file(path) != sha:
+            problems.append(f"changed: {path} (sha256 differs from the expected file)" if path.is_file()
+                            else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
-                 for folder in (data_dir, hub) for p in stale_fetch_dirs(folder)]
-    if (hub / WEIGHTS_NAME).is_file() and not weights_genuine(cached_sha256(hub / WEIGHTS_NAME)):
-        problems.append(f"weights: {hub / WEIGHTS_NAME} is not the ImageNet checkpoint (damaged)")
+                 for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
+    weights = hub_checkpoints_dir() / WEIGHTS_NAME
+    if weights.is_file() and not weights_genuine(cached_sha256(weights)):
+        problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems
 
 
 def export_mirror(data_dir: Path, out_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
-    """Write a mirror folder a teacher can hand out: the data, the weights if cached, ``SHA256SUMS``.
-
-    Only the data set's own files are packed (extra files in ``data/`` stay out).
-
-    Raises:
-        DataToolError: if the data on disk is incomplete or damaged (fix it first).
-    """
-    problems = [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]
-    if problems:
+    """Write a mirror folder to hand out: the data set's own files zipped (reproducibly; extra files
+    stay out), the two files, the weights if cached, and ``SHA256SUMS``. Returns what it did."""
+    if problems := [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]:
         raise DataToolError(f"cannot export: {len(problems)} problem(s), e.g. {problems[0]}. "
                             f"Run `{_fix_command(problems)}` first.")
     out_dir.mkdir(parents=True, exist_ok=True)
-    folder = data_dir / DATASET_NAME
     with atomic_open(out_dir / DATASET_ZIP) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
         for rel in sorted(load_manifest(manifest)):
-            info = zipfile.ZipInfo(f"{DATASET_NAME}/{rel}", date_time=_ZIP_DATE)
+            info = zipfile.ZipInfo(f"{DATASET_NAME}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            zf.writestr(info, (folder / rel).read_bytes())
-    report = [f"{DATASET_ZIP}: packed from {folder}"]
-    for artifact in FILE_ARTIFACTS:
-        copy_file(data_dir / artifact.name, out_dir / artifact.name)
-        report.append(f"{artifact.name}: copied")
-    names = [DATASET_ZIP, *(a.name for a in FILE_ARTIFACTS)]
-    weights = hub_checkpoints_dir() / WEIGHTS_NAME
-    if weights.is_file():
-        copy_file(weights, out_dir / WEIGHTS_NAME, desc=f"copy {WEIGHTS_NAME}")
-        report.append(f"{WEIGHTS_NAME}: copied from {weights.parent}")
-        names.append(WEIGHTS_NAME)
-    else:
-        report.append(f"{WEIGHTS_NAME}: not cached here, left out (run with --weights while online "
-                      "to include it)")
+            zf.writestr(info, (data_dir / DATASET_NAME / rel).read_bytes())
+    report, names = [f"{DATASET_ZIP}: packed from {data_dir / DATASET_NAME}"], [DATASET_ZIP]
+    for src in [data_dir / a.name for a in FILE_ARTIFACTS] + [hub_checkpoints_dir() / WEIGHTS_NAME]:
+        if src.is_file():
+            copy_file(src, out_dir / src.name, desc=f"copy {src.name}")
+            report.append(f"{src.name}: copied from {src.parent}")
+            names.append(src.name)
+    if WEIGHTS_NAME not in names:
+        report.append(f"{WEIGHTS_NAME}: not cached here, left out (run with --weights while online to include it)")
     write_sha256sums(out_dir / MIRROR_SUMS, {n: sha256_file(out_dir / n) for n in names})
     return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
 
 
-# --------------------------------------------------------------------------- command line
-
-
 def _fix_command(problems: list[str]) -> str:
     """The command that fixes ``problems`` (``--weights`` also replaces a damaged checkpoint)."""
-    weights = any(p.startswith("weights") for p in problems)
-    return "python -m utils.prepare_data" + (" --weights" if weights else "")
+    return "python -m utils.prepare_data" + " --weights" * any(p.startswith("weights") for p in problems)
 
 
 def _os_error_line(err: OSError, data_dir: Path) -> str:
-    """One line naming the file and the fix for an error of the operating system."""
-    where = Path(err.filename or data_dir)  # a temporary folder is gone: name the folder it was in
+    """One line naming the file (not a temporary folder, which is gone) and the fix."""
+    where = Path(err.filename or data_dir)
     where = next((p.parent for p in (where, *where.parents) if p.name.startswith(".fetch-")), where)
     if err.errno == errno.ENOSPC:
         return (f"the disk holding {where} is full. The data set needs about {DATASET_SPACE >> 20} MB "
-                f"free in {data_dir}, the weights about {WEIGHTS_SPACE >> 20} MB in "
-                f"{hub_checkpoints_dir()}: free some space there and run again.")
+                f"free in {data_dir}, the weights about {WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}: "
+                "free some space there and run again.")
     if err.errno == errno.EROFS:
         return f"{where} is on a read-only disk: use --data-dir DIR on a writable one."
     if err.errno in (errno.EACCES, errno.EPERM):
@@ -423,28 +352,15 @@ def _os_error_line(err: OSError, data_dir: Path) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m utils.prepare_data",
-        description="Fetch, verify and export the course data (ants & bees, ImageNet class "
-                    "index, the golden retriever photo) and the VGG16 ImageNet weights.",
-        epilog="Examples:\n"
-               "  python -m utils.prepare_data                       # fetch what is missing\n"
-               "  python -m utils.prepare_data --mirror /media/usb    # offline, from a mirror\n"
-               "  python -m utils.prepare_data --weights              # also prefetch VGG16 weights\n"
-               "  python -m utils.prepare_data --verify               # re-check what is on disk\n"
-               "  python -m utils.prepare_data --export /media/usb    # write a mirror to hand out",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
-                        help=f"where the data goes (default: {DATA_DIR})")
-    parser.add_argument("--mirror", metavar="DIR",
-                        help=f"take missing files from this local mirror folder (default: ${MIRROR_ENV_VAR})")
-    parser.add_argument("--weights", action="store_true",
-                        help="also put the VGG16 ImageNet weights (528 MB) into the torch hub cache, "
-                             "replacing a damaged copy (done anyway when the mirror holds them)")
-    parser.add_argument("--verify", action="store_true",
-                        help="fetch nothing: re-check every file on disk, name each problem and its "
-                             "fix, exit 1 if any")
+    parser = argparse.ArgumentParser(prog="python -m utils.prepare_data", description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help=f"where the data goes ({DATA_DIR})")
+    parser.add_argument("--mirror", metavar="DIR", help=f"take missing files from this mirror folder "
+                        f"(default: ${MIRROR_ENV_VAR}), e.g. a USB stick in an offline classroom")
+    parser.add_argument("--weights", action="store_true", help="also put the VGG16 ImageNet weights "
+                        "(528 MB) into the torch hub cache, replacing a damaged copy (done anyway when "
+                        "the mirror holds them)")
+    parser.add_argument("--verify", action="store_true", help="fetch nothing: re-check every file on "
+                        "disk, name each problem and the command that fixes it, exit 1 if any")
     parser.add_argument("--export", metavar="DIR", type=Path,
                         help="write a mirror folder (data, cached weights, SHA256SUMS) to hand out")
     return parser
@@ -453,32 +369,29 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     if args.verify:
         found = verify_all(data_dir)
-        problems = [p for p in found if not p.startswith("extra")]
         print(*found, sep="\n") if found else None
-        if problems:
+        if problems := [p for p in found if not p.startswith("extra")]:
             print(f"{len(problems)} problem(s). Fix: `{_fix_command(problems)}`.")
             return 1
         print(f"All course data in {data_dir} verified.")
-        return 0
-    if args.export:
+    elif args.export:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
-        return 0
-    for folder in (data_dir, hub_checkpoints_dir()):
-        for path in remove_stale_fetch_dirs(folder):
+    else:
+        for path in remove_stale_fetch_dirs(data_dir) + remove_stale_fetch_dirs(hub_checkpoints_dir()):
             print(f"removed {path}, left behind by an interrupted run")
-    mirror = resolve_mirror(args.mirror)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    print(prepare_dataset(data_dir, mirror))
-    for artifact in FILE_ARTIFACTS:
-        print(prepare_file(artifact, data_dir, mirror))
-    # A mirror that carries the weights is a classroom's whole kit: take them too (a local copy).
-    if args.weights or (mirror is not None and (mirror.root / WEIGHTS_NAME).is_file()):
-        print(prefetch_weights(mirror))
+        mirror = resolve_mirror(args.mirror)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        print(prepare_dataset(data_dir, mirror))
+        for artifact in FILE_ARTIFACTS:
+            print(prepare_file(artifact, data_dir, mirror))
+        # A mirror that carries the weights is a classroom's whole kit: take them too (a local copy).
+        if args.weights or (mirror is not None and (mirror.root / WEIGHTS_NAME).is_file()):
+            print(prefetch_weights(mirror))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status. Every failure is one line on stderr."""
+    """Command-line entry point; returns the exit status. A failure is one line on stderr."""
     args = build_parser().parse_args(argv)
     data_dir: Path = args.data_dir.expanduser().resolve()
     try:
