@@ -8,7 +8,6 @@ import secrets
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 from utils.course_mode import FULL_MODE, SMOKE_MODE
