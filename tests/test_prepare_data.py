@@ -219,14 +219,15 @@ def test_foreign_weights_in_a_mirror_are_refused(tmp_path: Path, monkeypatch) ->
     mirror = tmp_path / "mirror"
     mirror.mkdir()
     (mirror / "vgg16-397923af.pth").write_bytes(b"not the checkpoint")
-    with pytest.raises(pd.DataToolError, match="not the ImageNet checkpoint"):
+    with pytest.raises(pd.DataToolError, match="vgg16-397923af.pth has sha256 .*, not 397923af.*different"):
         pd.prefetch_weights(pd.Mirror(mirror))
     assert not (tmp_path / "torch/hub/checkpoints/vgg16-397923af.pth").exists()
 
 
 def test_weights_are_copied_from_a_mirror_into_the_hub_cache(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setattr(pd, "weights_genuine", lambda digest: True)  # no real 528 MB file here
+    pretend = hashlib.sha256(b"pretend weights").hexdigest()[:8]
+    monkeypatch.setattr(pd, "VGG16_SHA256_PREFIX", pretend)  # no real 528 MB file here
     mirror = tmp_path / "mirror"
     mirror.mkdir()
     (mirror / "vgg16-397923af.pth").write_bytes(b"pretend weights")
@@ -290,7 +291,8 @@ def test_errors_are_one_line_with_exit_status_1(tmp_path: Path, capsys) -> None:
 
 def test_a_mirror_with_weights_fills_the_hub_cache_too(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setattr(pd, "weights_genuine", lambda digest: True)  # no real 528 MB file here
+    pretend = hashlib.sha256(b"pretend weights").hexdigest()[:8]
+    monkeypatch.setattr(pd, "VGG16_SHA256_PREFIX", pretend)  # no real 528 MB file here
     calls = []
     monkeypatch.setattr(pd, "prepare_dataset", lambda *a, **k: calls.append("dataset") or "dataset ok")
     monkeypatch.setattr(pd, "prepare_file", lambda *a, **k: "file ok")
@@ -384,7 +386,7 @@ def test_a_killed_run_leaves_nothing_the_next_run_keeps(kit) -> None:
 
 def test_a_damaged_cached_checkpoint_is_fixed_by_the_recommended_command(kit, monkeypatch) -> None:
     good = b"pretend genuine weights"
-    monkeypatch.setattr(pd, "weights_genuine", lambda digest: digest == hashlib.sha256(good).hexdigest())
+    monkeypatch.setattr(pd, "VGG16_SHA256_PREFIX", hashlib.sha256(good).hexdigest()[:8])
     cached = kit["root"] / "torch/hub/checkpoints" / "vgg16-397923af.pth"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"<html>captive portal</html>")

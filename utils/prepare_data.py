@@ -35,12 +35,8 @@ from utils.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
 
 
-class FileArtifact(NamedTuple):
-    """One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256."""
-
-    name: str
-    url: str
-    sha256: str
+#: One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256.
+FileArtifact = NamedTuple("FileArtifact", [("name", str), ("url", str), ("sha256", str)])
 
 
 CLASS_INDEX = FileArtifact(
@@ -71,11 +67,6 @@ class DataToolError(RuntimeError):
 
 class DownloadError(DataToolError):
     """A file is in no mirror and could not be downloaded (offline?)."""
-
-
-def weights_genuine(digest: str) -> bool:
-    """True for the SHA-256 of the ImageNet checkpoint."""
-    return digest.startswith(VGG16_SHA256_PREFIX)
 
 
 def _need_space(folder: Path, nbytes: int, what: str) -> None:
@@ -146,18 +137,25 @@ def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, progress: boo
     return f"downloaded from {url}", url
 
 
+def _install(name: str, url: str, dest: Path, mirror: Mirror | None, expected: str,
+             progress: bool = True) -> str:
+    """Fetch ``name`` into a ``.fetch-*`` folder beside ``dest``, check that its SHA-256 starts with
+    ``expected``, and only then move it to ``dest``. Returns how it was fetched."""
+    with fetch_dir(dest.parent) as tmp:
+        how, origin = _fetch(name, url, tmp / name, mirror, progress)
+        if not (digest := sha256_file(tmp / name)).startswith(expected):
+            raise DataToolError(f"{origin} has sha256 {digest[:12]}..., not {expected[:12]}...: a corrupted "
+                                "or different file. Nothing was kept; fix the mirror copy or download again.")
+        os.replace(tmp / name, dest)
+    return how
+
+
 def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) -> str:
     """Make sure ``data_dir/artifact.name`` exists with the right SHA-256. Returns what it did."""
     dest = data_dir / artifact.name
     if dest.is_file() and sha256_file(dest) == artifact.sha256:
         return f"{artifact.name}: present and verified, nothing to do"
-    with fetch_dir(data_dir) as tmp:
-        how, origin = _fetch(artifact.name, artifact.url, tmp / artifact.name, mirror)
-        if (digest := sha256_file(tmp / artifact.name)) != artifact.sha256:
-            raise DataToolError(f"{origin} has sha256 {digest[:12]}..., expected {artifact.sha256[:12]}"
-                                "...: a corrupted or different file. Nothing was kept; fix the mirror "
-                                "copy or try the download again.")
-        os.replace(tmp / artifact.name, dest)
+    how = _install(artifact.name, artifact.url, dest, mirror, artifact.sha256)
     return f"{artifact.name}: {how}, sha256 verified"
 
 
@@ -166,7 +164,8 @@ def dataset_problems(folder: Path, manifest: Path = DATASET_MANIFEST) -> list[tu
     expected = load_manifest(manifest)
     found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     return ([("missing", r) for r in sorted(expected.keys() - found)]
-            + [("changed", r) for r in sorted(expected.keys() & found) if sha256_file(folder / r) != expected[r]]
+            + [("changed", r) for r in sorted(expected.keys() & found)
+               if sha256_file(folder / r) != expected[r]]
             + [("extra", r) for r in sorted(found - expected.keys())])
 
 
@@ -182,7 +181,8 @@ def verify_dataset(dataset_dir: Path, manifest: Path = DATASET_MANIFEST) -> list
         return [f"missing: {dataset_dir} (the whole data set)"]
     note = {"missing": "", "changed": " (sha256 differs from the manifest)",
             "extra": " (not part of the data set; harmless, left alone)"}
-    return [f"{kind}: {dataset_dir / rel}{note[kind]}" for kind, rel in dataset_problems(dataset_dir, manifest)]
+    return [f"{kind}: {dataset_dir / rel}{note[kind]}"
+            for kind, rel in dataset_problems(dataset_dir, manifest)]
 
 
 def _members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
@@ -274,21 +274,15 @@ def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
         DownloadError: no mirror has it and the download failed; DataToolError: not genuine.
     """
     dest = hub_checkpoints_dir() / WEIGHTS_NAME
-    damaged = dest.is_file() and not weights_genuine(cached_sha256(dest))
+    damaged = dest.is_file() and not cached_sha256(dest).startswith(VGG16_SHA256_PREFIX)
     if dest.is_file() and not damaged:
         return f"{WEIGHTS_NAME}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_fetch_dirs(dest.parent)
     _need_space(dest.parent, WEIGHTS_SPACE, WEIGHTS_NAME)
-    with fetch_dir(dest.parent) as tmp:
-        how, origin = _fetch(WEIGHTS_NAME, f"https://download.pytorch.org/models/{WEIGHTS_NAME}",
-                             tmp / WEIGHTS_NAME, mirror, progress)
-        if not weights_genuine(digest := sha256_file(tmp / WEIGHTS_NAME)):
-            raise DataToolError(f"{origin} has sha256 {digest[:8]}..., not the ImageNet checkpoint "
-                                "(or damaged). Nothing was kept; replace that copy.")
-        os.replace(tmp / WEIGHTS_NAME, dest)
-    return (f"{WEIGHTS_NAME}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, "
-            f"sha256 {digest[:8]}... genuine")
+    how = _install(WEIGHTS_NAME, f"https://download.pytorch.org/models/{WEIGHTS_NAME}", dest, mirror,
+                   VGG16_SHA256_PREFIX, progress)
+    return f"{WEIGHTS_NAME}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"
 
 
 def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
@@ -302,7 +296,7 @@ def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
                  for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
     weights = hub_checkpoints_dir() / WEIGHTS_NAME
-    if weights.is_file() and not weights_genuine(cached_sha256(weights)):
+    if weights.is_file() and not cached_sha256(weights).startswith(VGG16_SHA256_PREFIX):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems
 
@@ -310,7 +304,8 @@ def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
 def export_mirror(data_dir: Path, out_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
     """Write a mirror folder to hand out: the data set's own files zipped (reproducibly; extra files
     stay out), the two files, the weights if cached, and ``SHA256SUMS``. Returns what it did."""
-    if problems := [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]:
+    problems = [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]
+    if problems:
         raise DataToolError(f"cannot export: {len(problems)} problem(s), e.g. {problems[0]}. "
                             f"Run `{_fix_command(problems)}` first.")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -326,7 +321,7 @@ def export_mirror(data_dir: Path, out_dir: Path, manifest: Path = DATASET_MANIFE
             report.append(f"{src.name}: copied from {src.parent}")
             names.append(src.name)
     if WEIGHTS_NAME not in names:
-        report.append(f"{WEIGHTS_NAME}: not cached here, left out (run with --weights while online to include it)")
+        report.append(f"{WEIGHTS_NAME}: not cached here, left out (run with --weights online to include it)")
     write_sha256sums(out_dir / MIRROR_SUMS, {n: sha256_file(out_dir / n) for n in names})
     return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
 
