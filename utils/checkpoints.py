@@ -78,12 +78,12 @@ def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Pat
         (copy.deepcopy(net) if bad or own.keys() != state.keys() else net).load_state_dict(state)
     except RuntimeError as err:
         layer = f"{min(bad)}.weight" if len(bad) == 1 and own.keys() == state.keys() else ""
+        report = " ".join(line.strip() for line in str(err).splitlines()[1:]).rstrip(".")  # PyTorch's words
         what = (f"holds a different head: {layer} has {state[layer].shape[0]} outputs in the file, "
                 f"{own[layer].shape[0]} in this network" if layer in own else
-                "was saved from a different architecture than this network")
-        report = "; ".join(line.strip() for line in str(err).splitlines()[1:])
-        raise CheckpointError(f"{path} {what} ({report[:300]}{'...' * (len(report) > 300)}). "
-                              f"Fix: {fix}.") from None
+                f"was saved from a different architecture than this network ({report[:300]}"
+                f"{'...' * (len(report) > 300)})")
+        raise CheckpointError(f"{path} {what}. Fix: {fix}.") from None
     return net
 
 
