@@ -170,3 +170,12 @@ def test_saving_again_keeps_the_earlier_file_and_says_where(saved: tuple[nn.Modu
 def test_keep_earlier_file_without_a_file_does_nothing(tmp_path: Path, capsys) -> None:
     assert keep_earlier_file(tmp_path / "none.pth") is None
     assert capsys.readouterr().out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_smoke_outputs_are_replaced_without_a_copy(tmp_path: Path, monkeypatch, capsys) -> None:
+    import utils.atomic_write as atomic_write
+
+    monkeypatch.setattr(atomic_write, "SMOKE_WEIGHTS_DIR", tmp_path)  # every smoke run: no pile of copies
+    path = save_state_dict(tiny_net(seed=1), tmp_path / "w.pth")
+    save_state_dict(tiny_net(seed=2), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["w.pth"] and capsys.readouterr().out == ""

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from utils.paths import SMOKE_WEIGHTS_DIR
+
 #: Temporary folders of the data tool and the weights download start with this.
 FETCH_PREFIX = ".fetch-"
 
@@ -21,10 +23,11 @@ def keep_earlier_file(path: str | Path) -> Path | None:
 
     The earlier file becomes ``<stem>.<its modification time>[-N]<suffix>`` in the same folder,
     e.g. ``weights_fine_tuning.2026-11-29T061200.pth``; an older backup is never overwritten.
-    Returns where the earlier file is now, or None if there was none.
+    Smoke runs' outputs (under ``build/smoke/weights/``) are disposable and simply replaced.
+    Returns where the earlier file is now, or None if there was none (or it was disposable).
     """
     path = Path(path)
-    if not path.exists():
+    if not path.exists() or SMOKE_WEIGHTS_DIR in path.resolve().parents:
         return None
     stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S")
     backup, n = path.with_name(f"{path.stem}.{stamp}{path.suffix}"), 1
