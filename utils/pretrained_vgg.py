@@ -123,13 +123,14 @@ def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: b
         try:
             done = prefetch_weights(mirror=None, progress=progress)
         except DownloadError as err:  # no network
-            why = f"{CHECKPOINT_FILENAME} is not in {path.parent} and the download failed: {err}"
             hint = PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent)
             if not mode.allow_standin:
-                raise WeightsUnavailableError(f"{why}\n{hint}\nTo run the code paths without them, "
-                                              "use smoke mode (COURSE_SMOKE=1).") from None
+                raise WeightsUnavailableError(
+                    f"{CHECKPOINT_FILENAME} is not in {path.parent} and the download failed: {err}\n"
+                    f"{hint}\nTo run the code paths without them, use smoke mode (COURSE_SMOKE=1).") from None
             if verbose:
-                print(f"{why} Smoke mode goes on with a random stand-in. {hint}\n{STANDIN_BANNER}")
+                print(f"The download failed, so smoke mode goes on with a random stand-in: {err} {hint}\n"
+                      + STANDIN_BANNER)
             return make_standin_vgg16(), WeightsInfo("standin", path=None, sha256=None, genuine=False)
         if verbose:
             print(done)
