@@ -348,7 +348,10 @@ def _os_error_line(err: OSError, data_dir: Path) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m utils.prepare_data", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m utils.prepare_data", description=__doc__.split("\n")[0],
+        epilog="The same through make: make data, make weights, make verify, make mirror DIR=/media/usb; "
+               "offline: COURSE_DATA_MIRROR=/media/usb make lab.")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help=f"where the data goes ({DATA_DIR})")
     parser.add_argument("--mirror", metavar="DIR", help=f"take missing files from this mirror folder "
                         f"(default: ${MIRROR_ENV_VAR}), e.g. a USB stick in an offline classroom")
