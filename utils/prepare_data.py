@@ -21,9 +21,9 @@ import stat
 import sys
 import zipfile
 import zlib
+from collections import namedtuple
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from tqdm.auto import tqdm
 
@@ -36,7 +36,7 @@ MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
 
 
 #: One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256.
-FileArtifact = NamedTuple("FileArtifact", [("name", str), ("url", str), ("sha256", str)])
+FileArtifact = namedtuple("FileArtifact", "name url sha256")
 
 
 CLASS_INDEX = FileArtifact(
