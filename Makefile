@@ -23,7 +23,7 @@ KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,5 +93,14 @@ lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after 
 	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
-clean:  ## remove build/ and saved weights (keeps .venv and data/)
-	rm -rf build weights
+clean:  ## remove what the tools generated: build/, caches, left-over .fetch-* folders (keeps weights/, data/)
+	rm -rf build .pytest_cache .ruff_cache data/.fetch-*
+	rm -rf "$${TORCH_HOME:-$${XDG_CACHE_HOME:-$$HOME/.cache}/torch}"/hub/checkpoints/.fetch-*
+	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+purge:  ## delete YOUR trained weights and summaries in weights/ (lists them, asks first)
+	@if [ -z "$$(ls -A weights 2>/dev/null)" ]; then echo "weights/ is empty: nothing to delete."; exit 0; fi; \
+	echo "This deletes your trained weights and run summaries:"; ls -l weights; \
+	printf "Delete everything in weights/? [y/N] "; read answer || answer=; \
+	if [ "$$answer" = y ] || [ "$$answer" = yes ]; then rm -rf weights && echo "weights/ deleted."; \
+	else echo "Nothing deleted."; fi

@@ -10,8 +10,12 @@ import pytest
 import torch
 from torch import nn
 
-from utils.checkpoints import load_state_dict, save_state_dict
-from utils.pretrained_vgg import CheckpointError
+from utils.checkpoints import (
+    CheckpointError,
+    keep_earlier_file,
+    load_state_dict,
+    save_state_dict,
+)
 
 
 def tiny_net(num_classes: int = 2, seed: int = 0) -> nn.Module:
@@ -52,7 +56,7 @@ def test_save_creates_the_folder_and_leaves_no_temporary_file(saved: tuple[nn.Mo
 
 def test_a_failed_save_keeps_the_old_file_and_leaves_no_debris(saved: tuple[nn.Module, Path],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    net, path = saved
+    _, path = saved
     good = path.read_bytes()
 
     def broken_save(obj, f, *args, **kwargs):
@@ -104,13 +108,14 @@ def test_a_file_that_is_not_a_checkpoint_is_a_clear_error(tmp_path: Path, conten
         load_state_dict(tiny_net(), path)
 
 
-def test_a_pickled_object_is_refused_without_running_its_code(tmp_path: Path) -> None:
+def test_a_pickled_object_is_refused_as_unsafe_without_running_its_code(tmp_path: Path) -> None:
     path = tmp_path / "whole_model.pth"
     torch.save(tiny_net(), path)  # the whole module, not its state_dict: needs full unpickling
     net = tiny_net(seed=5)
     before = net.classifier[6].weight.detach().clone()
-    with pytest.raises(CheckpointError, match="whole_model.pth"):
+    with pytest.raises(CheckpointError, match="whole_model.pth was refused as unsafe") as err:
         load_state_dict(net, path)
+    assert "truncated" not in str(err.value) and "Sequential" in str(err.value)
     assert torch.equal(net.classifier[6].weight, before)
 
 
@@ -121,16 +126,16 @@ def test_a_container_that_is_not_a_state_dict_is_refused(tmp_path: Path) -> None
         load_state_dict(tiny_net(), path)
 
 
-def test_a_checkpoint_with_other_shapes_names_the_layer(tmp_path: Path) -> None:
+def test_another_head_is_named_as_such_and_nothing_is_half_loaded(tmp_path: Path) -> None:
     path = save_state_dict(tiny_net(num_classes=1000), tmp_path / "imagenet_head.pth")
     net = tiny_net(num_classes=2, seed=4)
     before = {k: v.clone() for k, v in net.state_dict().items()}
     with pytest.raises(CheckpointError) as err:
         load_state_dict(net, path)
     message = str(err.value)
-    assert "imagenet_head.pth" in message and "different architecture" in message
-    assert "classifier.6.weight: file (1000, 8) vs model (2, 8)" in message
-    assert "Linear(4096, 2)" in message  # the fix
+    assert message == (f"{path} holds a different head: classifier.6.weight has 1000 outputs in the "
+                       "file, 2 in this network. Fix: build the same model before loading (for the "
+                       "course: VGG16 with classifier[6] = nn.Linear(4096, 2)), or load the right file.")
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # nothing half-loaded
 
 
@@ -140,5 +145,37 @@ def test_a_checkpoint_of_another_architecture_lists_missing_and_unexpected_keys(
     with pytest.raises(CheckpointError) as err:
         load_state_dict(tiny_net(), path)
     message = str(err.value)
-    assert "missing in the file: features.0.weight" in message
-    assert "not in the model: backbone.weight" in message
+    assert "other.pth was saved from a different architecture" in message and "\n" not in message
+    assert 'Missing key(s) in state_dict: "features.0.weight"' in message
+    assert 'Unexpected key(s) in state_dict: "backbone.weight"' in message
+
+
+def test_saving_again_keeps_the_earlier_file_and_says_where(saved: tuple[nn.Module, Path],
+                                                            capsys) -> None:
+    _, path = saved
+    first = path.read_bytes()
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    capsys.readouterr()
+    save_state_dict(tiny_net(seed=7), path)
+    backups = sorted(path.parent.glob("net.*.pth"))
+    assert len(backups) == 1 and backups[0].read_bytes() == first
+    assert path.read_bytes() != first
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and str(path) in out[0] and str(backups[0]) in out[0]
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # same timestamp again: a new name, no overwrite
+    save_state_dict(tiny_net(seed=8), path)
+    assert len(list(path.parent.glob("net.*.pth"))) == 2 and backups[0].read_bytes() == first
+
+
+def test_keep_earlier_file_without_a_file_does_nothing(tmp_path: Path, capsys) -> None:
+    assert keep_earlier_file(tmp_path / "none.pth") is None
+    assert capsys.readouterr().out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_smoke_outputs_are_replaced_without_a_copy(tmp_path: Path, monkeypatch, capsys) -> None:
+    import utils.atomic_write as atomic_write
+
+    monkeypatch.setattr(atomic_write, "SMOKE_WEIGHTS_DIR", tmp_path)  # every smoke run: no pile of copies
+    path = save_state_dict(tiny_net(seed=1), tmp_path / "w.pth")
+    save_state_dict(tiny_net(seed=2), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["w.pth"] and capsys.readouterr().out == ""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import os
 import zipfile
+from collections import namedtuple
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ from PIL import Image
 
 from utils import prepare_data as pd
 from utils.checksums import read_sha256sums, sha256_file, write_sha256sums
+
+shutil_usage = namedtuple("shutil_usage", "total used free")
 
 # --------------------------------------------------------------------------- a tiny data set
 
@@ -94,7 +99,7 @@ def test_extra_files_are_reported_but_kept(tiny: dict[str, Path]) -> None:
     extra = tiny["data"] / pd.DATASET_NAME / "train/ants/mine.jpg"
     extra.write_bytes(b"x")
     assert pd.verify_dataset(tiny["data"] / pd.DATASET_NAME, tiny["manifest"]) == [
-        f"extra: {extra} (not part of the data set)"]
+        f"extra: {extra} (not part of the data set; harmless, left alone)"]
     assert "nothing to do" in _prepare(tiny) and extra.exists()
 
 
@@ -201,8 +206,9 @@ def test_mirror_from_the_environment_and_a_wrong_path(tmp_path: Path, monkeypatc
     assert pd.resolve_mirror(None).root == tmp_path
     monkeypatch.delenv(pd.MIRROR_ENV_VAR)
     assert pd.resolve_mirror(None) is None
-    with pytest.raises(pd.DataToolError, match="does-not-exist.*does not exist"):
-        pd.resolve_mirror(tmp_path / "does-not-exist")
+    gone = pd.resolve_mirror(tmp_path / "does-not-exist")  # harmless until a file is needed from it
+    with pytest.raises(pd.DataToolError, match="does-not-exist does not exist, and x.zip is needed"):
+        gone.get("x.zip")
 
 
 # --------------------------------------------------------------------------- weights
@@ -213,16 +219,15 @@ def test_foreign_weights_in_a_mirror_are_refused(tmp_path: Path, monkeypatch) ->
     mirror = tmp_path / "mirror"
     mirror.mkdir()
     (mirror / "vgg16-397923af.pth").write_bytes(b"not the checkpoint")
-    with pytest.raises(pd.DataToolError, match="not the ImageNet checkpoint"):
+    with pytest.raises(pd.DataToolError, match="vgg16-397923af.pth has sha256 .*, not 397923af.*different"):
         pd.prefetch_weights(pd.Mirror(mirror))
     assert not (tmp_path / "torch/hub/checkpoints/vgg16-397923af.pth").exists()
 
 
 def test_weights_are_copied_from_a_mirror_into_the_hub_cache(tmp_path: Path, monkeypatch) -> None:
-    import utils.pretrained_vgg as pv
-
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setattr(pv, "is_genuine_sha256", lambda digest: True)  # no real 528 MB file here
+    pretend = hashlib.sha256(b"pretend weights").hexdigest()[:8]
+    monkeypatch.setattr(pd, "VGG16_SHA256_PREFIX", pretend)  # no real 528 MB file here
     mirror = tmp_path / "mirror"
     mirror.mkdir()
     (mirror / "vgg16-397923af.pth").write_bytes(b"pretend weights")
@@ -285,10 +290,9 @@ def test_errors_are_one_line_with_exit_status_1(tmp_path: Path, capsys) -> None:
 
 
 def test_a_mirror_with_weights_fills_the_hub_cache_too(tmp_path: Path, monkeypatch, capsys) -> None:
-    import utils.pretrained_vgg as pv
-
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setattr(pv, "is_genuine_sha256", lambda digest: True)  # no real 528 MB file here
+    pretend = hashlib.sha256(b"pretend weights").hexdigest()[:8]
+    monkeypatch.setattr(pd, "VGG16_SHA256_PREFIX", pretend)  # no real 528 MB file here
     calls = []
     monkeypatch.setattr(pd, "prepare_dataset", lambda *a, **k: calls.append("dataset") or "dataset ok")
     monkeypatch.setattr(pd, "prepare_file", lambda *a, **k: "file ok")
@@ -300,3 +304,220 @@ def test_a_mirror_with_weights_fills_the_hub_cache_too(tmp_path: Path, monkeypat
     assert pd.main(["--data-dir", str(tmp_path / "d"), "--mirror", str(mirror)]) == 0
     assert "copied from mirror" in capsys.readouterr().out
     assert (tmp_path / "torch/hub/checkpoints/vgg16-397923af.pth").read_bytes() == b"pretend weights"
+
+
+# --------------------------------------------------------------------------- issue 9: faults and bad input
+
+
+@pytest.fixture
+def kit(tiny: dict[str, Path], dataset_dir: Path, monkeypatch, capsys):
+    """The tiny data set prepared in ``data/`` plus the two real files; ``run(*args)`` calls main
+    on it and returns ``(status, stdout, stderr)``."""
+    for artifact in pd.FILE_ARTIFACTS:
+        (tiny["data"] / artifact.name).write_bytes((dataset_dir.parent / artifact.name).read_bytes())
+    monkeypatch.setattr(pd, "load_manifest", lambda manifest=None: read_sha256sums(tiny["manifest"]))
+    monkeypatch.setenv("TORCH_HOME", str(tiny["root"] / "torch"))
+    monkeypatch.delenv(pd.MIRROR_ENV_VAR, raising=False)
+    _prepare(tiny)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = pd.main(["--data-dir", str(tiny["data"]), *args])
+        out, err = capsys.readouterr()
+        return status, out, err.strip()
+
+    tiny["run"] = run
+    return tiny
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("error:") or "Traceback" in line]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_a_stale_mirror_or_bad_sums_do_not_matter_when_nothing_is_missing(kit) -> None:
+    assert kit["run"]("--mirror", "/nonexistent/usb-stick")[0] == 0
+    (kit["mirror"] / pd.MIRROR_SUMS).write_bytes(b"not a sums line\n\xff\xfe\n")
+    assert kit["run"]("--mirror", str(kit["mirror"]))[0] == 0
+    (kit["data"] / pd.DATASET_NAME / "val/bees/b2.jpg").unlink()  # now the mirror is needed
+    status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
+    assert status == 1 and "SHA256SUMS" in _one_line(err) and "make mirror" in err
+    status, _, err = kit["run"]("--mirror", "/nonexistent/usb-stick")
+    assert status == 1 and "/nonexistent/usb-stick does not exist" in _one_line(err)
+
+
+def test_extra_files_pass_verify_and_stay_out_of_the_export(kit) -> None:
+    ds_store = kit["data"] / pd.DATASET_NAME / ".DS_Store"
+    ds_store.write_bytes(b"\x00\x00\x00\x01Bud1")
+    (kit["data"] / pd.DATASET_NAME / "train/ants/my notes.txt").write_text("ants have six legs")
+    status, out, _ = kit["run"]("--verify")
+    assert status == 0 and f"extra: {ds_store} (not part of the data set; harmless" in out
+    assert kit["run"]("--export", str(kit["root"] / "out"))[0] == 0
+    with zipfile.ZipFile(kit["root"] / "out" / pd.DATASET_ZIP) as zf:
+        assert sorted(zf.namelist()) == sorted(f"{pd.DATASET_NAME}/{n}" for n in TINY_FILES)
+
+
+def test_a_killed_run_leaves_nothing_the_next_run_keeps(kit) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    hub = kit["root"] / "torch" / "hub" / "checkpoints"
+    hub.mkdir(parents=True)
+    code = ("import sys, time; from utils.atomic_write import fetch_dir\n"
+            "with fetch_dir(sys.argv[1]) as a, fetch_dir(sys.argv[2]) as b:\n"
+            "    (a / 'half.zip').write_bytes(b'x' * 1000); print('ready', flush=True); time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code, str(kit["data"]), str(hub)],
+                             stdout=subprocess.PIPE, text=True, cwd=Path(pd.__file__).parents[1])
+    assert child.stdout.readline().strip() == "ready"
+    assert kit["run"]("--verify")[0] == 0, "a running fetch is not a problem"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    left = [*kit["data"].glob(".fetch-*"), *hub.glob(".fetch-*")]
+    assert len(left) == 2
+    status, out, _ = kit["run"]("--verify")
+    assert status == 1 and all(f"leftover: {p}" in out for p in left)
+    assert "Fix: `python -m utils.prepare_data`." in out
+    assert kit["run"]()[0] == 0
+    assert not [*kit["data"].glob(".fetch-*"), *hub.glob(".fetch-*")]
+    assert kit["run"]("--verify")[0] == 0
+
+
+def test_a_damaged_cached_checkpoint_is_fixed_by_the_recommended_command(kit, monkeypatch) -> None:
+    good = b"pretend genuine weights"
+    monkeypatch.setattr(pd, "VGG16_SHA256_PREFIX", hashlib.sha256(good).hexdigest()[:8])
+    cached = kit["root"] / "torch/hub/checkpoints" / "vgg16-397923af.pth"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"<html>captive portal</html>")
+    status, out, _ = kit["run"]("--verify")
+    assert status == 1 and f"weights: {cached} is not the ImageNet checkpoint" in out
+    assert "Fix: `python -m utils.prepare_data --weights`." in out
+    (kit["mirror"] / "vgg16-397923af.pth").write_bytes(good)
+    status, out, _ = kit["run"]("--weights", "--mirror", str(kit["mirror"]))
+    assert status == 0 and "replacing a damaged copy" in out and cached.read_bytes() == good
+    assert kit["run"]("--verify")[0] == 0
+
+
+@pytest.mark.parametrize("err_no, expected", [
+    (errno.EACCES, "permission denied: {victim}. Make it readable and writable for you"),
+    (errno.EROFS, "{victim} is on a read-only disk: use --data-dir DIR"),
+    (errno.ENOSPC, "the disk holding {data} is full. The data set needs about 100 MB free in {data}, "
+                   "the weights about 540 MB in {hub}: free some space there and run again."),
+])
+def test_errors_of_the_operating_system_are_one_line(kit, monkeypatch, err_no: int, expected: str) -> None:
+    victim = kit["data"] / pd.CLASS_INDEX.name
+    victim.unlink()
+
+    def failing(src, dest, desc=None):  # ENOSPC strikes the temporary copy, the others the target
+        raise OSError(err_no, os.strerror(err_no), str(dest if err_no == errno.ENOSPC else victim))
+
+    monkeypatch.setattr(pd, "copy_file", failing)
+    (kit["mirror"] / pd.CLASS_INDEX.name).write_bytes(b"{}")
+    status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
+    line = _one_line(err)
+    assert status == 1
+    if err_no == errno.ENOSPC:
+        assert line == "error: " + expected.format(data=kit["data"], hub=pd.hub_checkpoints_dir())
+    else:
+        assert line.startswith("error: " + expected.format(victim=victim))
+    assert not list(kit["data"].glob(".fetch-*")), "no temporary folder left"
+
+
+def test_a_read_only_data_folder_is_one_line(kit, monkeypatch) -> None:
+    (kit["data"] / pd.DATASET_NAME / "val/bees/b2.jpg").unlink()
+
+    def read_only(folder):  # what tempfile.mkdtemp raises there (as root, chmod would not stop it)
+        raise PermissionError(errno.EACCES, "Permission denied", str(Path(folder) / ".fetch-7-abc"))
+
+    monkeypatch.setattr(pd, "fetch_dir", read_only)
+    status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
+    assert status == 1 and f"permission denied: {kit['data']}. " in _one_line(err)
+
+
+def test_too_little_free_space_says_how_much_and_where(kit, monkeypatch) -> None:
+    (kit["data"] / pd.DATASET_NAME / "val/bees/b2.jpg").unlink()
+    monkeypatch.setattr(pd.shutil, "disk_usage", lambda p: shutil_usage(total=1 << 30, used=0, free=5 << 20))
+    status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
+    assert status == 1 and f"error: {kit['data']} has 5 MB free, but the data set" in _one_line(err)
+    assert "needs about 100 MB there" in err
+
+
+def test_an_unreadable_file_is_one_line(kit, monkeypatch) -> None:
+    victim = kit["data"] / pd.DATASET_NAME / "train/ants/a1.jpg"
+    real = pd.sha256_file
+
+    def sha(path):
+        if Path(path) == victim:
+            raise PermissionError(errno.EACCES, "Permission denied", str(victim))
+        return real(path)
+
+    monkeypatch.setattr(pd, "sha256_file", sha)
+    status, _, err = kit["run"]()
+    assert status == 1 and _one_line(err).startswith(f"error: permission denied: {victim}. ")
+
+
+def _evil_zip(tiny: dict[str, Path], extra: list[zipfile.ZipInfo | tuple[str, bytes]]) -> None:
+    zip_path = tiny["mirror"] / pd.DATASET_ZIP
+    with zipfile.ZipFile(zip_path, "a") as zf:
+        for item in extra:
+            zf.writestr(*item) if isinstance(item, tuple) else zf.writestr(item, b"../../etc")
+    (tiny["mirror"] / pd.MIRROR_SUMS).unlink()
+
+
+def _symlink_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (0o120777 << 16)
+    return info
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ([("hymenoptera_data/train/ants/a1.jpg/inner.jpg", b"x")], "both as a file and as a folder"),
+    ([_symlink_entry("hymenoptera_data/link")], "symbolic link 'hymenoptera_data/link'"),
+    ([("hymenoptera_data/zeros.bin", bytes(pd.MAX_ENTRY_BYTES + 1))], "far more than the data set"),
+])
+def test_odd_zips_are_refused_before_writing(tiny: dict[str, Path], extra, expected: str) -> None:
+    _evil_zip(tiny, extra)
+    with pytest.raises(pd.DataToolError, match=expected) as err:
+        _prepare(tiny)
+    assert "\n" not in str(err.value) and str(tiny["mirror"] / pd.DATASET_ZIP) in str(err.value)
+    assert list(tiny["data"].iterdir()) == [], "nothing extracted, no temporary folder left"
+
+
+def test_a_total_far_beyond_the_data_set_is_refused(tiny: dict[str, Path], monkeypatch) -> None:
+    monkeypatch.setattr(pd, "MAX_TOTAL_BYTES", 1000)  # the tiny set is about 3 kB
+    with pytest.raises(pd.DataToolError, match="far more than the data set"):
+        _prepare(tiny)
+    assert list(tiny["data"].iterdir()) == []
+
+
+def test_messages_name_the_real_file_and_the_real_fix(kit) -> None:
+    (kit["data"] / pd.DATASET_NAME / "val/bees/b2.jpg").unlink()
+    (kit["mirror"] / pd.DATASET_ZIP).unlink()  # a mirror without the zip, and no network
+    status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
+    line = _one_line(err)
+    assert status == 1 and f"The mirror {kit['mirror']} has no {pd.DATASET_ZIP}" in line
+    assert "Offline?" not in line
+    wrong = dict(TINY_FILES, **{"val/bees/b2.jpg": b"not a bee"})  # a damaged mirror zip
+    _make_zip(kit["mirror"] / pd.DATASET_ZIP, wrong)
+    (kit["mirror"] / pd.MIRROR_SUMS).unlink()
+    status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
+    line = _one_line(err)
+    assert f"{kit['mirror'] / pd.DATASET_ZIP} does not hold the expected data set" in line
+    assert ".fetch-" not in line and "changed val/bees/b2.jpg" in line
+    _make_zip(kit["mirror"] / pd.DATASET_ZIP, TINY_FILES)
+    (kit["mirror"] / pd.DOG_PHOTO.name).write_bytes(b"a damaged photo")
+    write_sha256sums(kit["mirror"] / pd.MIRROR_SUMS, {pd.DOG_PHOTO.name: "0" * 64})
+    (kit["data"] / pd.DOG_PHOTO.name).unlink()
+    status, out, err = kit["run"]("--mirror", str(kit["mirror"]))
+    assert "1 file(s) put in place" in out and "nothing in data/ was changed" not in err
+    assert f"mirror file {kit['mirror'] / pd.DOG_PHOTO.name} does not match" in _one_line(err)
+
+
+def test_hub_folder_is_worked_out_as_torch_does(tmp_path: Path, monkeypatch) -> None:
+    import torch
+
+    for var, value in (("TORCH_HOME", tmp_path / "th"), ("XDG_CACHE_HOME", tmp_path / "xdg")):
+        monkeypatch.delenv("TORCH_HOME", raising=False)
+        monkeypatch.setenv(var, str(value))
+        assert pd.hub_checkpoints_dir() == Path(torch.hub.get_dir()) / "checkpoints"

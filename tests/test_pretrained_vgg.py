@@ -8,10 +8,19 @@ import pytest
 import torch
 
 from utils.course_mode import FULL_MODE, SMOKE_MODE
-from utils.pretrained_vgg import (CHECKPOINT_FILENAME, GENUINE_SHA256_PREFIX, VGG16_NUM_PARAMETERS,
-                                  WEIGHTS, CheckpointError, WeightsInfo, WeightsUnavailableError,
-                                  hub_checkpoint_path,
-                                  is_genuine_sha256, load_vgg16, make_standin_vgg16)
+from utils.pretrained_vgg import (
+    CHECKPOINT_FILENAME,
+    GENUINE_SHA256_PREFIX,
+    VGG16_NUM_PARAMETERS,
+    WEIGHTS,
+    CheckpointError,
+    WeightsInfo,
+    WeightsUnavailableError,
+    hub_checkpoint_path,
+    is_genuine_sha256,
+    load_vgg16,
+    make_standin_vgg16,
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +46,15 @@ def test_hub_path_honours_torch_home(tmp_path: Path, monkeypatch) -> None:
 
 def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home: Path, monkeypatch,
                                                               capsys) -> None:
+    from utils import checksums
+
     monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
+    hashed = []
+    real = checksums.sha256_file
+    monkeypatch.setattr(checksums, "sha256_file", lambda p: hashed.append(p) or real(p))
+    _, first = load_vgg16(FULL_MODE, progress=False, verbose=False)
     net, info = load_vgg16(FULL_MODE, progress=False)
+    assert info.sha256 == first.sha256 == real(info.path) and len(hashed) == 1, "hashed once per file"
     assert info.source == "checkpoint" and info.path == hub_checkpoint_path()
     assert not info.genuine and info.sha256 and not info.sha256.startswith(GENUINE_SHA256_PREFIX)
     out = capsys.readouterr().out
@@ -64,7 +80,9 @@ def test_smoke_mode_offline_uses_a_labelled_deterministic_standin(tmp_path: Path
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     net, info = load_vgg16(SMOKE_MODE, progress=False)
     assert info.source == "standin" and not info.genuine and info.path is None
-    assert "STAND-IN WEIGHTS" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "STAND-IN WEIGHTS" in out
+    assert "The download failed, so smoke mode goes on with a random stand-in: could not download" in out
     assert torch.equal(net.classifier[6].weight, make_standin_vgg16().classifier[6].weight)
 
 
@@ -100,3 +118,60 @@ def test_label_says_which_weights() -> None:
     assert genuine.label == "ImageNet weights"
     assert "meaningless" in foreign.label and "NOT" in foreign.label
     assert "STAND-IN" in standin.label
+
+
+def _cached_file(home: Path) -> Path:
+    path = home / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("portal", "could not be read as a PyTorch checkpoint"),
+    ("pickle", "was refused as unsafe"),
+    ("two_classes", "holds a different head: classifier.6.weight has 2 outputs in the file, 1000"),
+])
+def test_a_bad_cached_file_is_one_clear_error(tmp_path: Path, monkeypatch, content: str,
+                                              expected: str) -> None:
+    path = _cached_file(tmp_path)
+    if content == "portal":  # a captive portal's page saved under the weights' name
+        path.write_bytes(b"<!DOCTYPE html><html><body>Please log in to the Wi-Fi</body></html>\n")
+    elif content == "pickle":
+        torch.save(torch.nn.Linear(2, 2), path)
+    else:
+        net = make_standin_vgg16()
+        net.classifier[6] = torch.nn.Linear(4096, 2)
+        torch.save(net.state_dict(), path)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    with pytest.raises(CheckpointError) as err:
+        load_vgg16(SMOKE_MODE, progress=False, verbose=False)
+    message = str(err.value)
+    assert message.startswith(f"{path} ") and expected in message and "\n" not in message
+    assert "delete it, then run `make weights`" in message
+
+
+def test_the_hash_cache_is_keyed_by_size_and_mtime(tmp_path: Path, monkeypatch) -> None:
+    from utils import checksums
+
+    calls = []
+    real = checksums.sha256_file
+    monkeypatch.setattr(checksums, "sha256_file", lambda p: calls.append(p) or real(p))
+    path = tmp_path / "big.pth"
+    path.write_bytes(b"one")
+    assert checksums.cached_sha256(path) == checksums.cached_sha256(path) == real(path)
+    assert len(calls) == 1
+    path.write_bytes(b"two")  # replaced: other size and mtime
+    assert checksums.cached_sha256(path) == real(path) and len(calls) == 2
+    checksums.sha256_cache_path(path).write_text("{not json")  # a damaged cache: just hash again
+    assert checksums.cached_sha256(path) == real(path) and len(calls) == 3
+
+
+def test_an_interrupted_download_leaves_nothing_the_next_run_keeps(tmp_path: Path, monkeypatch) -> None:
+    checkpoints = _cached_file(tmp_path).parent
+    dead = checkpoints / ".fetch-999999999-abc"  # a folder of a process that no longer exists
+    dead.mkdir()
+    (dead / f"{CHECKPOINT_FILENAME}.1234.partial").write_bytes(b"half")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    with pytest.raises(WeightsUnavailableError):
+        load_vgg16(FULL_MODE, progress=False, verbose=False)  # offline: the download fails
+    assert list(checkpoints.iterdir()) == []

@@ -1,75 +1,95 @@
 """Save a network's weights (its ``state_dict``) and load them back safely.
 
-* :func:`save_state_dict` writes to a temporary file in the same folder and then
-  renames it (``os.replace``), so an interrupted save never leaves a half-written
-  ``.pth`` where a good one is expected.
-* :func:`load_state_dict` reads with ``torch.load(..., weights_only=True)``: only
-  tensors and plain containers are unpickled, so a malicious file cannot run code.
-  ``map_location`` puts the tensors on the device you have (weights saved on a GPU
-  load on a CPU-only laptop). Every way a file can be wrong (missing, truncated,
-  not a checkpoint, saved from another architecture) becomes one
-  :class:`~utils.pretrained_vgg.CheckpointError` that names the file and the fix.
+* :func:`save_state_dict` writes atomically (a temporary file, then a rename), so an interrupted
+  save never leaves a half-written ``.pth``; an earlier file at the same path is kept under a
+  dated name (:func:`keep_earlier_file`).
+* :func:`load_state_dict` reads with ``torch.load(..., weights_only=True)``: only tensors and plain
+  containers are unpickled, so a malicious file cannot run code. ``map_location`` puts the tensors
+  on the device you have. Every way a file can be wrong (missing, truncated, unsafe, not a
+  checkpoint, another architecture) is one :class:`CheckpointError` naming the file and the fix.
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
 
 import torch
 from torch import nn
 
-from utils.atomic_write import atomic_open
-from utils.pretrained_vgg import CheckpointError
+from utils.atomic_write import atomic_open, keep_earlier_file
 
-_MAX_LISTED = 5  # how many mismatched keys an error message names
+__all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
+           "save_state_dict"]
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint file exists but cannot be used (truncated, unsafe, foreign, corrupt)."""
 
 
 def save_state_dict(net: nn.Module, path: str | Path) -> Path:
-    """Save ``net.state_dict()`` to ``path`` atomically; the folder is created if needed.
-
-    The tensors are saved on the device they live on (load them anywhere with
-    ``map_location``).
-
-    Args:
-        net: the network whose parameters and buffers are saved.
-        path: target file, conventionally ending in ``.pth``.
-
-    Returns:
-        The path written.
+    """Save ``net.state_dict()`` to ``path`` atomically (the folder is created if needed) and
+    return ``path``. An existing file there is kept under a dated name; one printed line says where.
     """
-    with atomic_open(path) as fh:
+    with atomic_open(path, keep_earlier=True) as fh:
         torch.save(net.state_dict(), fh)
     return Path(path)
 
 
-def _mismatch_report(expected: Mapping[str, torch.Tensor], found: Mapping[str, Any]) -> list[str]:
-    """Human-readable differences between the model's state_dict and a loaded one."""
-    missing = [k for k in expected if k not in found]
-    unexpected = [k for k in found if k not in expected]
-    shapes = [f"{k}: file {tuple(found[k].shape)} vs model {tuple(expected[k].shape)}"
-              for k in expected
-              if k in found and isinstance(found[k], torch.Tensor)
-              and tuple(found[k].shape) != tuple(expected[k].shape)]
+def read_state_dict(path: str | Path, map_location=None,
+                    fix: str = "delete it and save the weights again") -> dict[str, torch.Tensor]:
+    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``.
 
-    def listed(items: list[str]) -> str:
-        more = f" (+{len(items) - _MAX_LISTED} more)" if len(items) > _MAX_LISTED else ""
-        return ", ".join(items[:_MAX_LISTED]) + more
+    Raises:
+        CheckpointError: naming the file and ``fix`` (what the reader should do about it).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"No checkpoint at {path}. Run the cell that saves it "
+                              "(save_state_dict) first, or check the path.")
+    try:
+        state = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
+        unsafe = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
+        raise CheckpointError(
+            f"{path} was refused as unsafe: it is a pickle that would create the Python object "
+            f"{unsafe.group(1)}, and torch.load(weights_only=True) loads only tensors. It is not a "
+            f"state_dict saved with save_state_dict: {fix}." if unsafe else
+            f"{path} could not be read as a PyTorch checkpoint ({type(err).__name__}): it is "
+            f"truncated, corrupt, or not a .pth file at all: {fix}.") from None
+    if not isinstance(state, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise CheckpointError(f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of "
+                              "parameter names to tensors). Save weights with save_state_dict(net, "
+                              "path), i.e. torch.save(net.state_dict(), path).")
+    return dict(state)
 
-    report = []
-    if missing:
-        report.append(f"missing in the file: {listed(missing)}")
-    if unexpected:
-        report.append(f"not in the model: {listed(unexpected)}")
-    if shapes:
-        report.append(f"different shapes: {listed(shapes)}")
-    return report
+
+def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path,
+              fix: str = "build the same model before loading (for the course: VGG16 with "
+              "classifier[6] = nn.Linear(4096, 2)), or load the right file") -> nn.Module:
+    """``net.load_state_dict(state, strict=True)``; on a mismatch ``net`` stays untouched and the
+    error is a :class:`CheckpointError` with PyTorch's own report, the file name and ``fix``."""
+    own = net.state_dict()
+    bad = {k.rsplit(".", 1)[0] for k in own if k in state and own[k].shape != state[k].shape}
+    try:  # a strict load copies what fits before it complains: try a mismatch on a copy
+        (copy.deepcopy(net) if bad or own.keys() != state.keys() else net).load_state_dict(state)
+    except RuntimeError as err:
+        layer = f"{min(bad)}.weight" if len(bad) == 1 and own.keys() == state.keys() else ""
+        report = " ".join(line.strip() for line in str(err).splitlines()[1:]).rstrip(".")  # PyTorch's words
+        what = (f"holds a different head: {layer} has {state[layer].shape[0]} outputs in the file, "
+                f"{own[layer].shape[0]} in this network" if layer in own else
+                f"was saved from a different architecture than this network ({report[:300]}"
+                f"{'...' * (len(report) > 300)})")
+        raise CheckpointError(f"{path} {what}. Fix: {fix}.") from None
+    return net
 
 
 def load_state_dict(net: nn.Module, path: str | Path,
                     map_location: str | torch.device | Mapping[str, str] | None = "cpu") -> nn.Module:
-    """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``).
+    """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``) and return it.
 
     Args:
         net: a network with the same architecture as the saved one (for the course:
@@ -78,37 +98,8 @@ def load_state_dict(net: nn.Module, path: str | Path,
         map_location: where the loaded tensors go, e.g. "cpu", ``device``, or
             ``{"cuda:0": "cpu"}``; passed to ``torch.load``.
 
-    Returns:
-        ``net`` itself, now holding the loaded weights.
-
     Raises:
-        CheckpointError: naming the file and the fix, if the file is missing,
-            truncated, not a ``state_dict``, or from a different architecture.
+        CheckpointError: naming the file and the fix, if the file is missing, truncated,
+            unsafe, not a ``state_dict``, or from a different architecture (``net`` is unchanged).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(
-            f"No checkpoint at {path}. Run the cell that saves it (save_state_dict) first, "
-            "or check the path.")
-    try:
-        state = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as err:  # garbage bytes can make the unpickler raise almost anything
-        raise CheckpointError(
-            f"{path} could not be read as a PyTorch checkpoint ({type(err).__name__}: "
-            f"{str(err).splitlines()[0][:160] if str(err) else 'no detail'}). It is truncated, "
-            "corrupt, or not a .pth file: delete it and save the weights again.") from err
-    if not isinstance(state, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
-        raise CheckpointError(
-            f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of parameter "
-            "names to tensors). Save weights with save_state_dict(net, path), i.e. "
-            "torch.save(net.state_dict(), path).")
-    report = _mismatch_report(net.state_dict(), state)
-    if report:
-        raise CheckpointError(
-            f"{path} was saved from a different architecture than this network: "
-            + "; ".join(report)
-            + ". Build the same model before loading (for the course: VGG16 with "
-              "classifier[6] = nn.Linear(4096, 2)), or load the right file.")
-    net.load_state_dict(state, strict=True)
-    return net
+    return load_into(net, read_state_dict(path, map_location), path)

@@ -3,42 +3,65 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
-
-_CHUNK = 1 << 20  # 1 MiB: large files are hashed without reading them into memory
 
 
 def sha256_file(path: str | Path) -> str:
-    """Return the hex SHA-256 digest of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
+    """Return the hex SHA-256 digest of a file (read in chunks, never whole into memory)."""
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def sha256_cache_path(path: str | Path) -> Path:
+    """The small JSON file beside ``path`` that remembers its digest: ``.<name>.sha256.json``."""
+    return Path(path).with_name(f".{Path(path).name}.sha256.json")
+
+
+def cached_sha256(path: str | Path) -> str:
+    """:func:`sha256_file`, remembered beside the file while its path, size and mtime stay the same.
+
+    For big files hashed on every use (the 528 MB checkpoint). A missing, stale or damaged cache
+    means hashing again; a cache that cannot be written is skipped.
+    """
+    st = Path(path).stat()
+    key = {"path": str(Path(path).resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    try:
+        saved = json.loads(sha256_cache_path(path).read_text(encoding="utf-8"))
+        if {k: saved[k] for k in key} == key and len(saved["sha256"]) == 64:
+            return saved["sha256"]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    digest = sha256_file(path)
+    try:
+        sha256_cache_path(path).write_text(json.dumps({**key, "sha256": digest}), encoding="utf-8")
+    except OSError:
+        pass
+    return digest
 
 
 def read_sha256sums(path: str | Path) -> dict[str, str]:
-    """Parse a ``sha256sum``-style file (``<hex>  <name>`` per line) into ``{name: hex}``.
-
-    Names may contain spaces (everything after the two separating characters is
-    the name). Blank lines and ``#`` comments are skipped.
+    """Parse a ``sha256sum``-style file (``<hex>  <name>`` per line; names may hold spaces; blank
+    lines and ``#`` comments skipped) into ``{name: hex}``.
 
     Raises:
-        ValueError: naming the file and line, for a malformed line.
+        ValueError: naming the file (and line), if it is not text or has a malformed line.
     """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not a text file of '<sha256>  <name>' lines") from None
     sums: dict[str, str] = {}
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
+    for lineno, line in enumerate(lines, 1):
         digest, sep, name = line.partition(" ")
         name = name[1:] if name.startswith(("*", " ")) else name
-        if not sep or len(digest) != 64 or not name:
-            raise ValueError(f"{path}:{lineno}: not a '<sha256>  <name>' line: {line!r}")
-        sums[name] = digest.lower()
+        if line.strip() and not line.startswith("#"):
+            if not sep or len(digest) != 64 or not name:
+                raise ValueError(f"{path}:{lineno}: not a '<sha256>  <name>' line: {line[:60]!r}")
+            sums[name] = digest.lower()
     return sums
 
 
 def write_sha256sums(path: str | Path, sums: dict[str, str]) -> None:
     """Write ``{name: hex}`` as a ``sha256sum``-compatible file, sorted by name."""
-    lines = [f"{digest}  {name}\n" for name, digest in sorted(sums.items())]
-    Path(path).write_text("".join(lines), encoding="utf-8")
+    Path(path).write_text("".join(f"{d}  {n}\n" for n, d in sorted(sums.items())), encoding="utf-8")

@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from utils.paths import SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
+
 #: The one environment variable that switches smoke mode on.
 SMOKE_ENV_VAR = "COURSE_SMOKE"
 #: The environment variable that chooses the arithmetic: "auto" (default) or "fp32".
@@ -69,6 +71,12 @@ class CourseMode:
             if len(kept[cls]) < self.images_per_class:
                 kept[cls].append(path)
         return sorted(p for group in kept.values() for p in group)
+
+    @property
+    def weights_dir(self) -> Path:
+        """Where notebooks save weights and run summaries: ``weights/`` in full mode,
+        ``build/smoke/weights/`` in smoke mode (so tests and CI never touch a learner's results)."""
+        return SMOKE_WEIGHTS_DIR if self.smoke else WEIGHTS_DIR
 
     def describe(self) -> str:
         """One line that says which mode is active and what it changes."""

@@ -1,174 +1,153 @@
 """The course's data tool: fetch, verify and hand out the data and the VGG16 weights.
 
-Run ``python -m utils.prepare_data --help``. What it prepares (spec section 3):
-
-==================================  ==========================================
-``data/hymenoptera_data/``          ants vs bees (train 245 files, val 153)
-``data/imagenet_class_index.json``  the 1000 ImageNet class names
-``data/goldenretriever-…_640.jpg``  the photo used in notebooks 01 and 02
-``vgg16-397923af.pth`` (optional)   ImageNet weights, into the torch hub cache
-==================================  ==========================================
-
-Every file is checked by SHA-256. The data set is checked file by file against
-``utils/manifests/hymenoptera_data.sha256`` rather than by the zip's bytes, because a
-mirror's zip may be packed differently from the official one. Downloads and copies show
-a progress bar and are written to a temporary file first, then renamed, so no half file
-is ever left behind. A second run finds everything in place and fetches nothing.
-
-Offline classrooms: ``--mirror DIR`` (or ``COURSE_DATA_MIRROR=DIR``) takes the same files
-from a local folder, and ``--export DIR`` writes such a folder, with ``SHA256SUMS``.
+It prepares ``data/hymenoptera_data/`` (ants vs bees: train 245 files, val 153),
+``data/imagenet_class_index.json``, ``data/goldenretriever-3724972_640.jpg`` and, with ``--weights``,
+``vgg16-397923af.pth`` in the torch hub cache. Every file is checked by SHA-256; the data set file by
+file against ``utils/manifests/hymenoptera_data.sha256``, since a mirror may re-pack the zip. Files
+are staged in a ``.fetch-<pid>-*`` folder beside their place and moved in only once verified; the
+next run removes such folders left by an interrupted one. A second run fetches nothing and reads no
+mirror. Offline: ``--mirror DIR`` (or ``COURSE_DATA_MIRROR``) takes the files from a local folder;
+``--export DIR`` writes one. Every failure is one line naming the file and the fix.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
+import socket
+import stat
 import sys
-import tempfile
-import urllib.error
-import urllib.request
 import zipfile
-from dataclasses import dataclass
+import zlib
+from collections import namedtuple
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Sequence
 
 from tqdm.auto import tqdm
 
-from utils.atomic_write import atomic_open
-from utils.checksums import read_sha256sums, sha256_file, write_sha256sums
-from utils.paths import DATA_DIR, VGG16_CHECKPOINT_FILENAME
+from utils.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
+from utils.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
+from utils.paths import DATA_DIR, VGG16_SHA256_PREFIX, hub_checkpoints_dir
+from utils.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 
-MIRROR_ENV_VAR = "COURSE_DATA_MIRROR"
-MIRROR_SUMS = "SHA256SUMS"
+MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
 
 
-@dataclass(frozen=True)
-class FileArtifact:
-    """One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256."""
-
-    name: str
-    url: str
-    sha256: str
+#: One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256.
+FileArtifact = namedtuple("FileArtifact", "name url sha256")
 
 
 CLASS_INDEX = FileArtifact(
     "imagenet_class_index.json",
     "https://s3.amazonaws.com/deep-learning-models/image-models/imagenet_class_index.json",
-    "61e065144f3807db321be4d07e753e1526df9f9db1389c0b0d42695bb16ba302",
-)
+    "61e065144f3807db321be4d07e753e1526df9f9db1389c0b0d42695bb16ba302")
 DOG_PHOTO = FileArtifact(
-    "goldenretriever-3724972_640.jpg",
-    "https://raw.githubusercontent.com/YutaroOgawa/pytorch_advanced/master/"
-    "1_image_classification/data/goldenretriever-3724972_640.jpg",
-    "f90ba4a47c10531e95a843d0addca3973f9f1369bd4fb5ee5bc771eb0dab1e3a",
-)
+    "goldenretriever-3724972_640.jpg", "https://raw.githubusercontent.com/YutaroOgawa/pytorch_advanced/"
+    "master/1_image_classification/data/goldenretriever-3724972_640.jpg",
+    "f90ba4a47c10531e95a843d0addca3973f9f1369bd4fb5ee5bc771eb0dab1e3a")
 FILE_ARTIFACTS = (CLASS_INDEX, DOG_PHOTO)
-
 DATASET_NAME = "hymenoptera_data"
 DATASET_ZIP = f"{DATASET_NAME}.zip"
 DATASET_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
 #: SHA-256 of the official zip's bytes (a mirror's zip may differ; its content may not).
 DATASET_ZIP_SHA256 = "fbc41b31d544714d18dd1230b1e2b455e1557766e13e67f9f5a7a23af7c02209"
-#: Per-file SHA-256 of the data set, paths relative to ``hymenoptera_data/``.
 DATASET_MANIFEST = Path(__file__).resolve().parent / "manifests" / "hymenoptera_data.sha256"
-
-_CHUNK = 1 << 20
-_TIMEOUT_S = 60
-# Fixed timestamp for exported zips, so exporting the same data twice gives the same bytes.
-_ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+#: A zip is refused before extraction if one entry or the total is far beyond the data set
+#: (largest file 2.1 MB, all 398 files 47 MB).
+MAX_ENTRY_BYTES, MAX_TOTAL_BYTES = 16 << 20, 128 << 20
+#: Free space needed where it is written (data set: the zip and its extracted copy).
+DATASET_SPACE, WEIGHTS_SPACE = 100 << 20, 540 << 20
 
 
 class DataToolError(RuntimeError):
     """A problem the user can fix; the message names the file and the fix."""
 
 
-# --------------------------------------------------------------------------- writing files
+class DownloadError(DataToolError):
+    """A file is in no mirror and could not be downloaded (offline?)."""
 
 
-def _stream_to(src: BinaryIO, dest: Path, total: int | None, desc: str) -> None:
-    """Copy ``src`` into ``dest`` with a progress bar, atomically (temp file, fsync, rename)."""
-    with atomic_open(dest) as out, tqdm(total=total, unit="B", unit_scale=True,
-                                        unit_divisor=1024, desc=desc, leave=False) as bar:
-        for chunk in iter(lambda: src.read(_CHUNK), b""):
-            out.write(chunk)
-            bar.update(len(chunk))
-
-
-def download(url: str, dest: Path, desc: str | None = None) -> None:
-    """Download ``url`` to ``dest`` atomically, with a progress bar.
-
-    Raises:
-        DataToolError: naming the URL and the offline fix, if the download fails.
-    """
-    try:
-        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as resp:
-            length = resp.headers.get("Content-Length")
-            _stream_to(resp, dest, int(length) if length else None, desc or dest.name)
-    except (urllib.error.URLError, OSError) as err:
-        raise DataToolError(
-            f"could not download {url} ({getattr(err, 'reason', err)}). Offline? Use a course "
-            f"mirror: --mirror DIR or {MIRROR_ENV_VAR}=DIR."
-        ) from None
+def _need_space(folder: Path, nbytes: int, what: str) -> None:
+    if (free := shutil.disk_usage(folder).free) < nbytes:
+        raise DataToolError(f"{folder} has {free >> 20} MB free, but {what} needs about {nbytes >> 20} "
+                            "MB there. Free some space on that disk (or use --data-dir DIR) and run again.")
 
 
 def copy_file(src: Path, dest: Path, desc: str | None = None) -> None:
     """Copy ``src`` to ``dest`` atomically, with a progress bar."""
-    with open(src, "rb") as fh:
-        _stream_to(fh, dest, src.stat().st_size, desc or dest.name)
-
-
-# --------------------------------------------------------------------------- mirrors
+    with open(src, "rb") as fh, atomic_open(dest) as out, tqdm(
+            total=src.stat().st_size, unit="B", unit_scale=True, desc=desc or dest.name, leave=False) as bar:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            bar.update(out.write(chunk))
 
 
 class Mirror:
-    """A local folder holding the course files under their own names, plus ``SHA256SUMS``."""
+    """A local folder with the course files under their own names, and ``SHA256SUMS``; read only
+    when a file is needed from it, so that a stale setting does no harm."""
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root).expanduser()
-        if not self.root.is_dir():
-            raise DataToolError(
-                f"mirror folder {self.root} does not exist. Check the path given to --mirror "
-                f"or {MIRROR_ENV_VAR}."
-            )
-        sums = self.root / MIRROR_SUMS
-        self.sums = read_sha256sums(sums) if sums.is_file() else {}
+        self.root, self._sums = Path(root).expanduser(), None
 
     def get(self, name: str) -> Path | None:
-        """The mirror's copy of ``name``, checked against the mirror's ``SHA256SUMS``; None if absent."""
-        path = self.root / name
-        if not path.is_file():
+        """The mirror's copy of ``name``, checked against ``SHA256SUMS``; None if it has none."""
+        if not self.root.is_dir():
+            raise DataToolError(f"mirror folder {self.root} does not exist, and {name} is needed from "
+                                f"it. Check the path given to --mirror or {MIRROR_ENV_VAR}.")
+        if not (path := self.root / name).is_file():
             return None
-        expected = self.sums.get(name)
-        if expected is not None and sha256_file(path) != expected:
-            raise DataToolError(
-                f"mirror file {path} does not match its {MIRROR_SUMS} entry: the mirror copy is "
-                "damaged. Copy the mirror again from its source (nothing in data/ was changed)."
-            )
+        try:
+            sums = self.root / MIRROR_SUMS
+            self._sums = self._sums or (read_sha256sums(sums) if sums.is_file() else {})
+        except ValueError as err:
+            raise DataToolError(f"{err}. The mirror's {MIRROR_SUMS} is damaged: copy the mirror again, "
+                                "or write it anew with `make mirror DIR=...`.") from None
+        if name in self._sums and sha256_file(path) != self._sums[name]:
+            raise DataToolError(f"mirror file {path} does not match its {MIRROR_SUMS} entry: the mirror "
+                                "copy is damaged. Copy the mirror again from its source.")
         return path
 
 
 def resolve_mirror(mirror: str | Path | None) -> Mirror | None:
     """``--mirror`` if given, else ``$COURSE_DATA_MIRROR`` if set, else None (download)."""
-    chosen = mirror if mirror else os.environ.get(MIRROR_ENV_VAR) or None
+    chosen = mirror or os.environ.get(MIRROR_ENV_VAR)
     return Mirror(chosen) if chosen else None
 
 
-def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None) -> tuple[str, str]:
-    """Put ``name`` at ``dest`` from the mirror if it has it, else from ``url``.
-
-    Returns:
-        ``(how, origin)``: e.g. ``("copied from mirror /media/usb", "/media/usb/x.zip")``.
-    """
-    source = mirror.get(name) if mirror else None
-    if source is not None:
+def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, progress: bool = True) -> tuple[str, str]:
+    """Put ``name`` at ``dest`` from the mirror if it has it, else download it from ``url``.
+    Returns ``(how, origin)``, e.g. ``("copied from mirror /media/usb", "/media/usb/x.zip")``."""
+    if mirror and (source := mirror.get(name)):
         copy_file(source, dest, desc=f"copy {name}")
         return f"copied from mirror {mirror.root}", str(source)
-    download(url, dest, desc=f"download {name}")
+    timeout = socket.getdefaulttimeout()
+    try:
+        from torch.hub import download_url_to_file  # a temporary file, a progress bar, a rename
+
+        socket.setdefaulttimeout(60)  # a download that stalls on a half-working network gives up
+        download_url_to_file(url, str(dest), progress=progress)
+    except (OSError, ValueError) as err:
+        fix = (f"The mirror {mirror.root} has no {name}: add it there (`make mirror DIR=...` on a "
+               "machine that has the data)" if mirror else
+               f"Offline? Use a course mirror: --mirror DIR or {MIRROR_ENV_VAR}=DIR")
+        raise DownloadError(f"could not download {url} ({getattr(err, 'reason', err)}). {fix}.") from None
+    finally:
+        socket.setdefaulttimeout(timeout)
     return f"downloaded from {url}", url
 
 
-# --------------------------------------------------------------------------- single files
+def _install(name: str, url: str, dest: Path, mirror: Mirror | None, expected: str,
+             progress: bool = True) -> str:
+    """Fetch ``name`` into a ``.fetch-*`` folder beside ``dest``, check that its SHA-256 starts with
+    ``expected``, and only then move it to ``dest``. Returns how it was fetched."""
+    with fetch_dir(dest.parent) as tmp:
+        how, origin = _fetch(name, url, tmp / name, mirror, progress)
+        if not (digest := sha256_file(tmp / name)).startswith(expected):
+            raise DataToolError(f"{origin} has sha256 {digest[:12]}..., not {expected[:12]}...: a corrupted "
+                                "or different file. Nothing was kept; fix the mirror copy or download again.")
+        os.replace(tmp / name, dest)
+    return how
 
 
 def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) -> str:
@@ -176,21 +155,18 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
     dest = data_dir / artifact.name
     if dest.is_file() and sha256_file(dest) == artifact.sha256:
         return f"{artifact.name}: present and verified, nothing to do"
-    with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
-        staged = Path(tmp) / artifact.name
-        how, origin = _fetch(artifact.name, artifact.url, staged, mirror)
-        digest = sha256_file(staged)
-        if digest != artifact.sha256:
-            raise DataToolError(
-                f"{origin} has sha256 {digest[:12]}..., expected "
-                f"{artifact.sha256[:12]}...: a corrupted or different file. Nothing was kept; "
-                "fix the mirror copy or try the download again."
-            )
-        os.replace(staged, dest)
+    how = _install(artifact.name, artifact.url, dest, mirror, artifact.sha256)
     return f"{artifact.name}: {how}, sha256 verified"
 
 
-# --------------------------------------------------------------------------- the data set
+def dataset_problems(folder: Path, manifest: Path = DATASET_MANIFEST) -> list[tuple[str, str]]:
+    """``(kind, path relative to folder)`` for each file "missing", "changed" or "extra"."""
+    expected = load_manifest(manifest)
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return ([("missing", r) for r in sorted(expected.keys() - found)]
+            + [("changed", r) for r in sorted(expected.keys() & found)
+               if sha256_file(folder / r) != expected[r]]
+            + [("extra", r) for r in sorted(found - expected.keys())])
 
 
 def load_manifest(manifest: Path = DATASET_MANIFEST) -> dict[str, str]:
@@ -199,287 +175,234 @@ def load_manifest(manifest: Path = DATASET_MANIFEST) -> dict[str, str]:
 
 
 def verify_dataset(dataset_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
-    """Check every file of the data set against the manifest.
-
-    Returns:
-        One line per problem ("missing: train/ants/x.jpg", "changed: ..."); empty if all is well.
-        Files on disk that the manifest does not list are reported as "extra".
-    """
-    expected = load_manifest(manifest)
+    """One line per problem ("missing: <path>", "changed: ...", "extra: ..."), empty if all is well.
+    Extra files (a ``.DS_Store``, the learner's notes) are harmless: kept, and never exported."""
     if not dataset_dir.is_dir():
         return [f"missing: {dataset_dir} (the whole data set)"]
-    problems = []
-    for rel, digest in sorted(expected.items()):
-        path = dataset_dir / rel
-        if not path.is_file():
-            problems.append(f"missing: {path}")
-        elif sha256_file(path) != digest:
-            problems.append(f"changed: {path} (sha256 differs from the manifest)")
-    on_disk = {p.relative_to(dataset_dir).as_posix() for p in dataset_dir.rglob("*") if p.is_file()}
-    problems += [f"extra: {dataset_dir / rel} (not part of the data set)"
-                 for rel in sorted(on_disk - expected.keys())]
-    return problems
+    note = {"missing": "", "changed": " (sha256 differs from the manifest)",
+            "extra": " (not part of the data set; harmless, left alone)"}
+    return [f"{kind}: {dataset_dir / rel}{note[kind]}"
+            for kind, rel in dataset_problems(dataset_dir, manifest)]
 
 
-def _safe_member_path(member: str, zip_label: str) -> PurePosixPath:
-    """The member's path if it stays inside the target folder; else a DataToolError."""
-    name = member.replace("\\", "/")
-    pure = PurePosixPath(name)
-    if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
-        raise DataToolError(
-            f"{zip_label} contains the entry '{member}', which would be written outside the "
-            "target folder. The archive was refused and nothing was extracted; get a clean copy."
-        )
-    return pure
+def _members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    """The zip's files; the whole zip is refused if an entry would escape the target, is a link,
+    clashes with a folder, or if the sizes are far beyond the data set."""
+    refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
+    members, total = [], 0
+    for info in zf.infolist():
+        rel = PurePosixPath(info.filename.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
+            raise DataToolError(f"{label} contains the entry '{info.filename}', which would be written "
+                                f"outside the target folder. {refused}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
+        if not info.is_dir() and rel.parts:
+            total += info.file_size
+            if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
+                raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
+                                    f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
+                                    f"files so far; the data set is 47 MB). {refused}")
+            members.append((info, rel))
+    files = {rel for _, rel in members}
+    if clash := sorted(files & {parent for rel in files for parent in rel.parents}):
+        raise DataToolError(f"{label} has '{clash[0]}' both as a file and as a folder. {refused}")
+    return members
 
 
-def safe_extract(zip_path: Path, target: Path, label: str | None = None) -> list[Path]:
-    """Extract a zip into ``target``, refusing it whole if any entry would escape ``target``.
-
-    Every entry is checked before anything is written. ``label`` names the zip in error
-    messages (e.g. its mirror path or URL, when ``zip_path`` is a temporary copy).
-    Returns the files written.
+def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
+    """Extract a zip into ``target`` once :func:`_members` has checked every entry; returns the files.
+    ``label`` names the zip in messages (its mirror path or URL, for a temporary copy).
 
     Raises:
-        DataToolError: for an unsafe entry or a damaged zip, naming the zip.
+        DataToolError: for an unsafe, oversized or damaged zip, naming it.
     """
-    label = label or str(zip_path)
+    label, written = label or str(zip_path), []
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            members = [(info, _safe_member_path(info.filename, label)) for info in zf.infolist()]
-            written = []
-            for info, rel in members:
-                if info.is_dir() or not rel.parts:
-                    continue
-                dest = target.joinpath(*rel.parts)
+            for info, rel in _members(zf, label, max_files):
+                written.append(dest := target.joinpath(*rel.parts))
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, _CHUNK)
-                written.append(dest)
-            return written
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zipfile.zlib.error) as err:
-        raise DataToolError(
-            f"{label} is not a readable zip ({err}): a truncated or corrupted download or "
-            "mirror copy. Nothing was kept; fetch it again."
-        ) from None
+                    shutil.copyfileobj(src, out, 1 << 20)
+        return written
+    except DataToolError:
+        raise
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
+        raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted download "
+                            "or mirror copy. Nothing was kept; fetch it again.") from None
 
 
-def _dataset_root_in(extracted: Path, origin: str) -> Path:
-    """Where ``train/`` and ``val/`` are inside an extracted zip (with or without a top folder)."""
-    for candidate in (extracted / DATASET_NAME, extracted):
-        if (candidate / "train").is_dir() and (candidate / "val").is_dir():
-            return candidate
-    raise DataToolError(
-        f"{origin} holds no train/ and val/ folders: it is not the ants-and-bees "
-        "data set. Replace the mirror copy."
-    )
+def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path = DATASET_MANIFEST,
+                    url: str = DATASET_URL) -> str:
+    """Make sure ``data_dir/hymenoptera_data`` matches the manifest (extra files are left alone).
 
-
-def prepare_dataset(data_dir: Path, mirror: Mirror | None,
-                    manifest: Path = DATASET_MANIFEST, url: str = DATASET_URL) -> str:
-    """Make sure ``data_dir/hymenoptera_data`` matches the manifest; fetch and extract if not.
-
-    A complete, verified folder is left untouched. Otherwise the zip is fetched into a
-    temporary folder, extracted safely, checked file by file, and only then are the
-    missing or damaged files moved into place. Returns what it did.
+    If not, the zip is fetched into a ``.fetch-*`` folder, extracted safely, checked file by file,
+    and only then are the missing or damaged files moved into place. Returns what it did.
     """
-    dataset_dir = data_dir / DATASET_NAME
-    problems = [p for p in verify_dataset(dataset_dir, manifest) if not p.startswith("extra:")]
-    expected = load_manifest(manifest)
-    if not problems:
+    dataset_dir, expected = data_dir / DATASET_NAME, load_manifest(manifest)
+    todo = [rel for kind, rel in dataset_problems(dataset_dir, manifest) if kind != "extra"]
+    if not todo:
         return f"{DATASET_NAME}/: present and verified ({len(expected)} files), nothing to do"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=data_dir, prefix=".fetch-") as tmp:
-        zip_path = Path(tmp) / DATASET_ZIP
-        how, origin = _fetch(DATASET_ZIP, url, zip_path, mirror)
-        if origin == url and sha256_file(zip_path) != DATASET_ZIP_SHA256:
+    _need_space(data_dir, DATASET_SPACE, f"the data set ({len(todo)} file(s) to fetch)")
+    with fetch_dir(data_dir) as tmp:
+        how, origin = _fetch(DATASET_ZIP, url, tmp / DATASET_ZIP, mirror)
+        if origin == url and sha256_file(tmp / DATASET_ZIP) != DATASET_ZIP_SHA256:
             print(f"note: {DATASET_ZIP} from {url} differs from the known official bytes; "
                   "checking its content file by file instead.")
-        extracted = Path(tmp) / "extracted"
-        safe_extract(zip_path, extracted, label=origin)
-        root = _dataset_root_in(extracted, origin)
-        bad = [p for p in verify_dataset(root, manifest) if not p.startswith("extra:")]
-        if bad:
-            raise DataToolError(
-                f"{origin} does not hold the expected data set: "
-                f"{len(bad)} file(s) missing or changed, e.g. {bad[0]}. Nothing was changed in "
-                f"{dataset_dir}; replace the mirror copy or download again."
-            )
-        repaired = 0
-        for rel in sorted(expected):
-            dest = dataset_dir / rel
-            if dest.is_file() and sha256_file(dest) == expected[rel]:
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(root / rel, dest)
-            repaired += 1
-    return f"{DATASET_NAME}/: {how}; {repaired} file(s) put in place, all {len(expected)} verified"
+        safe_extract(tmp / DATASET_ZIP, tmp / "x", label=origin, max_files=2 * len(expected) + 16)
+        root = next((c for c in (tmp / "x" / DATASET_NAME, tmp / "x") if (c / "train").is_dir()
+                     and (c / "val").is_dir()), None)
+        if root is None:
+            raise DataToolError(f"{origin} holds no train/ and val/ folders: it is not the ants-and-bees "
+                                "data set. Replace the mirror copy.")
+        if bad := [f"{kind} {rel}" for kind, rel in dataset_problems(root, manifest) if kind != "extra"]:
+            raise DataToolError(f"{origin} does not hold the expected data set: {len(bad)} file(s) missing "
+                                f"or changed, e.g. {bad[0]}. Nothing was changed in {dataset_dir}; replace "
+                                "the mirror copy or download again.")
+        for rel in todo:
+            (dataset_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(root / rel, dataset_dir / rel)
+    return f"{DATASET_NAME}/: {how}; {len(todo)} file(s) put in place, all {len(expected)} verified"
 
 
-# --------------------------------------------------------------------------- weights
-
-
-def prefetch_weights(mirror: Mirror | None) -> str:
-    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download).
+def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
+    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download);
+    a cached file that is not the genuine checkpoint is replaced. Returns what it did.
 
     Raises:
-        DataToolError: if the file is not the genuine checkpoint or cannot be fetched.
+        DownloadError: no mirror has it and the download failed; DataToolError: not genuine.
     """
-    from utils.pretrained_vgg import (CHECKPOINT_FILENAME, GENUINE_SHA256_PREFIX, WEIGHTS,
-                                      hub_checkpoint_path, is_genuine_sha256)
-
-    dest = hub_checkpoint_path()
-    if dest.is_file():
-        digest = sha256_file(dest)
-        if is_genuine_sha256(digest):
-            return f"{CHECKPOINT_FILENAME}: present in {dest.parent} and genuine, nothing to do"
-        raise DataToolError(
-            f"{dest} is not the ImageNet checkpoint (sha256 {digest[:8]}..., expected "
-            f"{GENUINE_SHA256_PREFIX}...). Delete it and run this again."
-        )
+    dest = hub_checkpoints_dir() / WEIGHTS_NAME
+    damaged = dest.is_file() and not cached_sha256(dest).startswith(VGG16_SHA256_PREFIX)
+    if dest.is_file() and not damaged:
+        return f"{WEIGHTS_NAME}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".fetch-") as tmp:
-        staged = Path(tmp) / CHECKPOINT_FILENAME
-        how, origin = _fetch(CHECKPOINT_FILENAME, WEIGHTS.url, staged, mirror)
-        digest = sha256_file(staged)
-        if not is_genuine_sha256(digest):
-            raise DataToolError(
-                f"{origin} has sha256 {digest[:8]}..., not "
-                f"{GENUINE_SHA256_PREFIX}...: not the ImageNet checkpoint (or damaged). Nothing was kept."
-            )
-        os.replace(staged, dest)
-    return f"{CHECKPOINT_FILENAME}: {how} into {dest.parent}, sha256 {digest[:8]}... genuine"
-
-
-# --------------------------------------------------------------------------- verify and export
+    remove_stale_fetch_dirs(dest.parent)
+    _need_space(dest.parent, WEIGHTS_SPACE, WEIGHTS_NAME)
+    how = _install(WEIGHTS_NAME, f"https://download.pytorch.org/models/{WEIGHTS_NAME}", dest, mirror,
+                   VGG16_SHA256_PREFIX, progress)
+    return f"{WEIGHTS_NAME}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"
 
 
 def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
-    """Every problem with what is on disk: the data set, the two files, and cached weights if any."""
+    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra"
+    (harmless), "leftover" (of an interrupted run) or "weights" (a damaged cached checkpoint)."""
     problems = verify_dataset(data_dir / DATASET_NAME, manifest)
-    for artifact in FILE_ARTIFACTS:
-        path = data_dir / artifact.name
-        if not path.is_file():
-            problems.append(f"missing: {path}")
-        elif sha256_file(path) != artifact.sha256:
-            problems.append(f"changed: {path} (sha256 differs from the expected file)")
-    from utils.pretrained_vgg import hub_checkpoint_path, is_genuine_sha256
-
-    weights = hub_checkpoint_path()
-    if weights.is_file() and not is_genuine_sha256(sha256_file(weights)):
-        problems.append(f"changed: {weights} is not the ImageNet checkpoint")
+    for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
+        if not path.is_file() or sha256_file(path) != sha:
+            problems.append(f"changed: {path} (sha256 differs from the expected file)" if path.is_file()
+                            else f"missing: {path}")
+    problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
+                 for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
+    weights = hub_checkpoints_dir() / WEIGHTS_NAME
+    if weights.is_file() and not cached_sha256(weights).startswith(VGG16_SHA256_PREFIX):
+        problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems
 
 
-def _zip_folder(folder: Path, dest: Path) -> None:
-    """Write ``folder`` as ``dest`` (a zip with ``folder.name/`` on top), reproducibly and atomically."""
-    with atomic_open(dest) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            arcname = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            info = zipfile.ZipInfo(arcname, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
-
-
 def export_mirror(data_dir: Path, out_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
-    """Write a mirror folder a teacher can hand out: the data, the weights if cached, ``SHA256SUMS``.
-
-    Raises:
-        DataToolError: if the data on disk is incomplete or damaged (fix it first).
-    """
-    problems = [p for p in verify_all(data_dir, manifest) if not p.startswith("extra:")]
+    """Write a mirror folder to hand out: the data set's own files zipped (reproducibly; extra files
+    stay out), the two files, the weights if cached, and ``SHA256SUMS``. Returns what it did."""
+    problems = [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]
     if problems:
-        raise DataToolError(
-            f"cannot export: {len(problems)} problem(s) in {data_dir}, e.g. {problems[0]}. "
-            "Run `python -m utils.prepare_data` first."
-        )
+        raise DataToolError(f"cannot export: {len(problems)} problem(s), e.g. {problems[0]}. "
+                            f"Run `{_fix_command(problems)}` first.")
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = []
-    _zip_folder(data_dir / DATASET_NAME, out_dir / DATASET_ZIP)
-    report.append(f"{DATASET_ZIP}: packed from {data_dir / DATASET_NAME}")
-    for artifact in FILE_ARTIFACTS:
-        copy_file(data_dir / artifact.name, out_dir / artifact.name)
-        report.append(f"{artifact.name}: copied")
-    from utils.pretrained_vgg import CHECKPOINT_FILENAME, hub_checkpoint_path
-
-    weights = hub_checkpoint_path()
-    if weights.is_file():
-        copy_file(weights, out_dir / CHECKPOINT_FILENAME, desc=f"copy {CHECKPOINT_FILENAME}")
-        report.append(f"{CHECKPOINT_FILENAME}: copied from {weights.parent}")
-    else:
-        report.append(f"{CHECKPOINT_FILENAME}: not cached here, left out "
-                      "(run with --weights while online to include it)")
-    names = [DATASET_ZIP, *(a.name for a in FILE_ARTIFACTS)]
-    names += [CHECKPOINT_FILENAME] if (out_dir / CHECKPOINT_FILENAME).is_file() else []
+    with atomic_open(out_dir / DATASET_ZIP) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel in sorted(load_manifest(manifest)):
+            info = zipfile.ZipInfo(f"{DATASET_NAME}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            zf.writestr(info, (data_dir / DATASET_NAME / rel).read_bytes())
+    report, names = [f"{DATASET_ZIP}: packed from {data_dir / DATASET_NAME}"], [DATASET_ZIP]
+    for src in [data_dir / a.name for a in FILE_ARTIFACTS] + [hub_checkpoints_dir() / WEIGHTS_NAME]:
+        if src.is_file():
+            copy_file(src, out_dir / src.name, desc=f"copy {src.name}")
+            report.append(f"{src.name}: copied from {src.parent}")
+            names.append(src.name)
+    if WEIGHTS_NAME not in names:
+        report.append(f"{WEIGHTS_NAME}: not cached here, left out (run with --weights online to include it)")
     write_sha256sums(out_dir / MIRROR_SUMS, {n: sha256_file(out_dir / n) for n in names})
-    report.append(f"{MIRROR_SUMS}: written for {len(names)} files")
-    return report
+    return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
 
 
-# --------------------------------------------------------------------------- command line
+def _fix_command(problems: list[str]) -> str:
+    """The command that fixes ``problems`` (``--weights`` also replaces a damaged checkpoint)."""
+    return "python -m utils.prepare_data" + " --weights" * any(p.startswith("weights") for p in problems)
+
+
+def _os_error_line(err: OSError, data_dir: Path) -> str:
+    """One line naming the file (not a temporary folder, which is gone) and the fix."""
+    where = Path(err.filename or data_dir)
+    where = next((p.parent for p in (where, *where.parents) if p.name.startswith(".fetch-")), where)
+    if err.errno == errno.ENOSPC:
+        return (f"the disk holding {where} is full. The data set needs about {DATASET_SPACE >> 20} MB "
+                f"free in {data_dir}, the weights about {WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}: "
+                "free some space there and run again.")
+    if err.errno == errno.EROFS:
+        return f"{where} is on a read-only disk: use --data-dir DIR on a writable one."
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return (f"permission denied: {where}. Make it readable and writable for you "
+                f"(e.g. `chmod -R u+rwX '{where}'`), or use --data-dir DIR for another folder.")
+    return f"{where}: {err.strerror or err}. Check the disk and the path, then run again."
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m utils.prepare_data",
-        description="Fetch, verify and export the course data (ants & bees, ImageNet class "
-                    "index, the golden retriever photo) and the VGG16 ImageNet weights.",
-        epilog="Examples:\n"
-               "  python -m utils.prepare_data                       # download what is missing\n"
-               "  python -m utils.prepare_data --mirror /media/usb    # offline, from a mirror\n"
-               "  python -m utils.prepare_data --weights              # also prefetch VGG16 weights\n"
-               "  python -m utils.prepare_data --verify               # re-check what is on disk\n"
-               "  python -m utils.prepare_data --export /media/usb    # write a mirror to hand out",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
-                        help=f"where the data goes (default: {DATA_DIR})")
-    parser.add_argument("--mirror", metavar="DIR",
-                        help=f"take files from this local mirror folder first (default: ${MIRROR_ENV_VAR})")
-    parser.add_argument("--weights", action="store_true",
-                        help="also put the VGG16 ImageNet weights (528 MB) into the torch hub cache "
-                             "(done anyway when the mirror holds them)")
-    parser.add_argument("--verify", action="store_true",
-                        help="fetch nothing: re-check every file on disk, name each missing or "
-                             "changed one, exit 1 if any")
+        prog="python -m utils.prepare_data", description=__doc__.split("\n")[0],
+        epilog="The same through make: make data, make weights, make verify, make mirror DIR=/media/usb; "
+               "offline: COURSE_DATA_MIRROR=/media/usb make lab.")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help=f"where the data goes ({DATA_DIR})")
+    parser.add_argument("--mirror", metavar="DIR", help=f"take missing files from this mirror folder "
+                        f"(default: ${MIRROR_ENV_VAR}), e.g. a USB stick in an offline classroom")
+    parser.add_argument("--weights", action="store_true", help="also put the VGG16 ImageNet weights "
+                        "(528 MB) into the torch hub cache, replacing a damaged copy (done anyway when "
+                        "the mirror holds them)")
+    parser.add_argument("--verify", action="store_true", help="fetch nothing: re-check every file on "
+                        "disk, name each problem and the command that fixes it, exit 1 if any")
     parser.add_argument("--export", metavar="DIR", type=Path,
                         help="write a mirror folder (data, cached weights, SHA256SUMS) to hand out")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    data_dir: Path = args.data_dir.expanduser().resolve()
-    try:
-        if args.verify:
-            problems = verify_all(data_dir)
-            for line in problems:
-                print(line)
-            if problems:
-                print(f"{len(problems)} problem(s). Fix: `python -m utils.prepare_data` "
-                      "restores missing and changed files.")
-                return 1
-            print(f"All course data in {data_dir} verified.")
-            return 0
-        if args.export:
-            for line in export_mirror(data_dir, args.export.expanduser().resolve()):
-                print(line)
-            return 0
+def _run(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.verify:
+        found = verify_all(data_dir)
+        print(*found, sep="\n") if found else None
+        if problems := [p for p in found if not p.startswith("extra")]:
+            print(f"{len(problems)} problem(s). Fix: `{_fix_command(problems)}`.")
+            return 1
+        print(f"All course data in {data_dir} verified.")
+    elif args.export:
+        print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
+    else:
+        for path in remove_stale_fetch_dirs(data_dir) + remove_stale_fetch_dirs(hub_checkpoints_dir()):
+            print(f"removed {path}, left behind by an interrupted run")
         mirror = resolve_mirror(args.mirror)
         data_dir.mkdir(parents=True, exist_ok=True)
         print(prepare_dataset(data_dir, mirror))
         for artifact in FILE_ARTIFACTS:
             print(prepare_file(artifact, data_dir, mirror))
         # A mirror that carries the weights is a classroom's whole kit: take them too (a local copy).
-        mirror_has_weights = mirror is not None and (mirror.root / VGG16_CHECKPOINT_FILENAME).is_file()
-        if args.weights or mirror_has_weights:
+        if args.weights or (mirror is not None and (mirror.root / WEIGHTS_NAME).is_file()):
             print(prefetch_weights(mirror))
-        return 0
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status. A failure is one line on stderr."""
+    args = build_parser().parse_args(argv)
+    data_dir: Path = args.data_dir.expanduser().resolve()
+    try:
+        return _run(args, data_dir)
     except DataToolError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        line = str(err)
+    except OSError as err:
+        line = _os_error_line(err, data_dir)
+    except ValueError as err:  # e.g. a damaged manifest
+        line = f"{err}. Restore the file (git checkout -- utils/manifests) and run again."
+    print(f"error: {line}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

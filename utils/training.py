@@ -293,7 +293,10 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
 
 
 def run_summary_path(name: str, folder: Path = WEIGHTS_DIR) -> Path:
-    """Where the JSON summary of run ``name`` is kept (``weights/<name>_summary.json``)."""
+    """Where the JSON summary of run ``name`` is kept: ``<folder>/<name>_summary.json``.
+
+    Notebooks pass ``mode.weights_dir`` (``weights/`` in full mode, ``build/smoke/weights/`` in smoke mode).
+    """
     return Path(folder) / f"{name}_summary.json"
 
 
@@ -331,11 +334,14 @@ def run_summary(name: str, history: History, net: nn.Module, **extra: Any) -> di
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
     """Write ``summary`` as JSON, atomically (see :func:`utils.atomic_write.atomic_open`).
 
+    An existing file at ``path`` is not overwritten but kept under a dated name (one printed
+    line says where), like :func:`utils.checkpoints.save_state_dict` does.
+
     Returns:
         The path written. Its folder is created if needed.
     """
     path = Path(path)
-    with atomic_open(path) as fh:
+    with atomic_open(path, keep_earlier=True) as fh:
         fh.write(json.dumps(dict(summary), indent=2).encode("utf-8"))
     return path
 

@@ -1,0 +1,79 @@
+"""A learner's files are sacred: smoke runs save elsewhere, and saving again keeps the earlier file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from utils.course_mode import FULL_MODE, SMOKE_MODE
+from utils.paths import REPO_ROOT, SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
+from utils.training import load_run_summary, run_summary_path, save_run_summary
+
+
+def test_smoke_mode_saves_outside_the_learners_weights_folder() -> None:
+    assert FULL_MODE.weights_dir == WEIGHTS_DIR == REPO_ROOT / "weights"
+    assert SMOKE_MODE.weights_dir == SMOKE_WEIGHTS_DIR == REPO_ROOT / "build" / "smoke" / "weights"
+    assert WEIGHTS_DIR not in SMOKE_WEIGHTS_DIR.parents
+    assert run_summary_path("fine_tuning", SMOKE_MODE.weights_dir).parent == SMOKE_WEIGHTS_DIR
+
+
+def test_saving_a_summary_again_keeps_the_earlier_one(tmp_path: Path, capsys) -> None:
+    path = run_summary_path("fine_tuning", tmp_path)
+    save_run_summary({"name": "fine_tuning", "final_val_acc": 0.95}, path)
+    capsys.readouterr()
+    save_run_summary({"name": "fine_tuning", "final_val_acc": 0.5}, path)
+    (backup,) = tmp_path.glob("fine_tuning_summary.*.json")
+    assert load_run_summary(backup)["final_val_acc"] == 0.95
+    assert load_run_summary(path)["final_val_acc"] == 0.5
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and str(path) in out[0] and str(backup) in out[0]
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else {}
+
+
+def test_a_smoke_run_of_notebook_04_leaves_the_weights_folder_untouched(dataset_dir: Path,
+                                                                       monkeypatch) -> None:
+    """Runs notebook 04 as `make test` does (smoke mode) with a learner's sentinel in weights/."""
+    created = not WEIGHTS_DIR.exists()
+    sentinel = WEIGHTS_DIR / f"learner_sentinel_{secrets.token_hex(4)}_summary.json"
+    sentinel.parent.mkdir(exist_ok=True)
+    sentinel.write_text(json.dumps({"name": "mine", "final_val_acc": 0.97}))
+    before = _snapshot(WEIGHTS_DIR)
+    monkeypatch.setenv("COURSE_SMOKE", "1")  # the kernel inherits the environment
+    notebook = REPO_ROOT / "notebooks" / "04_fine_tuning_and_save_load.ipynb"
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+        assert _snapshot(WEIGHTS_DIR) == before, "a smoke run changed or added files in weights/"
+    finally:
+        sentinel.unlink()
+        if created and not any(WEIGHTS_DIR.iterdir()):
+            WEIGHTS_DIR.rmdir()
+    assert SMOKE_WEIGHTS_DIR.is_dir(), "the smoke run saved its weights in build/smoke/weights/"
+
+
+def test_make_clean_removes_generated_things_and_keeps_weights(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    shutil.copy(REPO_ROOT / "Makefile", tmp_path / "Makefile")
+    made = ["build/smoke/weights/w.pth", "data/.fetch-1-x/half.zip", "utils/__pycache__/a.pyc",
+            "torch/hub/checkpoints/.fetch-2-y/vgg16-397923af.pth"]
+    kept = ["weights/weights_fine_tuning.pth", "weights/fine_tuning_summary.json", "data/a.json",
+            "torch/hub/checkpoints/vgg16-397923af.pth"]
+    for name in made + kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, capture_output=True,
+                   env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TORCH_HOME": str(tmp_path / "torch")})
+    assert [n for n in made if (tmp_path / n).exists()] == []
+    assert all((tmp_path / n).read_text() == n for n in kept)
