@@ -25,9 +25,8 @@ def test_written_file_appears_whole_with_usual_permissions(tmp_path: Path) -> No
 def test_an_error_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError):
-        with atomic_open(target) as fh:
-            fh.write(b"half")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), atomic_open(target) as fh:
+        fh.write(b"half")
+        raise RuntimeError("interrupted")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]

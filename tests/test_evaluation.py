@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pytest
 import torch
 from matplotlib.colors import to_rgba
@@ -23,12 +22,6 @@ from utils.evaluation import (
 )
 from utils.precision import SpeedSettings, choose_speed_settings
 from utils.training import EpochStats, History
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 class FixedLogits(nn.Module):

@@ -48,7 +48,7 @@ def test_shape_range_and_dtype() -> None:
     image = torch.rand(3, 40, 24)
     cam, class_idx = grad_cam(net, image, net[4])
     assert cam.shape == (40, 24) and cam.dtype == torch.float32 and cam.device.type == "cpu"
-    assert 0.0 <= float(cam.min()) and float(cam.max()) <= 1.0
+    assert float(cam.min()) >= 0.0 and float(cam.max()) <= 1.0
     assert class_idx == int(net(image.unsqueeze(0)).argmax())
 
 

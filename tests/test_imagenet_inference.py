@@ -105,6 +105,10 @@ def test_load_class_index_errors(tmp_path: Path) -> None:
     bad_json.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):
         load_class_index(bad_json)
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b'{"0": ["n0", "\xff\xfe"]}')  # not UTF-8: once a raw UnicodeDecodeError
+    with pytest.raises(ValueError, match="not valid JSON text"):
+        load_class_index(binary)
     gap = tmp_path / "gap.json"
     gap.write_text(json.dumps({"0": ["n0", "a"], "2": ["n2", "c"]}), encoding="utf-8")
     with pytest.raises(ValueError, match="keys"):

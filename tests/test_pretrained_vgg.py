@@ -34,7 +34,7 @@ def seeded_torch_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_names_follow_torchvision() -> None:
-    assert CHECKPOINT_FILENAME == Path(WEIGHTS.url).name  # what torchvision downloads and looks for
+    assert Path(WEIGHTS.url).name == CHECKPOINT_FILENAME  # what torchvision downloads and looks for
     assert GENUINE_SHA256_PREFIX == "397923af"
     assert is_genuine_sha256("397923AF" + "0" * 56) and not is_genuine_sha256("0" * 64)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import replace
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-from utils.dataloader_image_classification import MEAN, SIZE, STD, HymenopteraDataset, ImageTransform, make_datapath_list
+from utils.dataloader_image_classification import (MEAN, SIZE, STD, HymenopteraDataset, ImageTransform,
+                                                   make_datapath_list)
 from utils.device import select_device
 from utils.precision import SpeedSettings, choose_speed_settings
 from utils.pretrained_vgg import make_standin_vgg16

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -33,10 +34,8 @@ def cached_sha256(path: str | Path) -> str:
     except (OSError, ValueError, TypeError, KeyError):
         pass
     digest = sha256_file(path)
-    try:
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs a rehash next time
         sha256_cache_path(path).write_text(json.dumps({**key, "sha256": digest}), encoding="utf-8")
-    except OSError:
-        pass
     return digest
 
 

@@ -21,7 +21,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from utils.paths import SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
 

@@ -16,7 +16,7 @@ Typical use::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.utils.data as data

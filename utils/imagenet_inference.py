@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import NamedTuple
+from collections.abc import Mapping, Sequence
 
 import torch
 
@@ -46,8 +47,8 @@ def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]
     try:
         with path.open(encoding="utf-8") as f:
             class_index = json.load(f)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path} is not valid JSON ({err}); re-run `python -m utils.prepare_data`.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:  # a damaged or binary file
+        raise ValueError(f"{path} is not valid JSON text ({err}); re-run `python -m utils.prepare_data`.") from None
     if not isinstance(class_index, dict) or not class_index:
         raise ValueError(f"{path} should hold a non-empty JSON object {{\"0\": [wnid, name], ...}}.")
     if set(class_index) != {str(i) for i in range(len(class_index))}:

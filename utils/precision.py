@@ -9,8 +9,8 @@ gradient scaler needed) or fp16 (5 exponent bits: needs a ``GradScaler``). Noteb
 from __future__ import annotations
 
 import contextlib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import ContextManager
 
 import torch
 
@@ -41,7 +41,7 @@ class SpeedSettings:
         """True for fp16, whose 5 exponent bits need a ``torch.amp.GradScaler``."""
         return self.autocast_dtype == torch.float16
 
-    def autocast(self) -> ContextManager:
+    def autocast(self) -> AbstractContextManager:
         """``torch.autocast`` with the chosen dtype, or a context that changes nothing."""
         if self.autocast_dtype is None:
             return contextlib.nullcontext()
