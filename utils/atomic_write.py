@@ -19,13 +19,8 @@ FETCH_PREFIX = ".fetch-"
 
 
 def keep_earlier_file(path: str | Path) -> Path | None:
-    """Move an existing ``path`` aside, so that writing ``path`` loses nothing; say so in one line.
-
-    The earlier file becomes ``<stem>.<its modification time>[-N]<suffix>`` in the same folder,
-    e.g. ``weights_fine_tuning.2026-11-29T061200.pth``; an older backup is never overwritten.
-    Smoke runs' outputs (under ``build/smoke/weights/``) are disposable and simply replaced.
-    Returns where the earlier file is now, or None if there was none (or it was disposable).
-    """
+    """Move an existing ``path`` aside to ``<stem>.<its mtime>[-N]<suffix>`` (no backup is overwritten) and say so
+    in one line. Returns the new place, or None if there was no file or it is a disposable smoke-run output."""
     path = Path(path)
     if not path.exists() or SMOKE_WEIGHTS_DIR in path.resolve().parents:
         return None
@@ -41,13 +36,8 @@ def keep_earlier_file(path: str | Path) -> Path | None:
 
 @contextmanager
 def atomic_open(path: str | Path, keep_earlier: bool = False) -> Iterator[BinaryIO]:
-    """Open ``path`` for binary writing so that it appears complete or not at all.
-
-    The data goes to a hidden temporary file in the same folder (created if needed), which is
-    flushed to disk and renamed over ``path`` only when the ``with`` block ends without an error;
-    otherwise it is deleted and an existing ``path`` stays as it was. With ``keep_earlier``, an
-    existing ``path`` is first moved aside (:func:`keep_earlier_file`). Usual permissions (umask).
-    """
+    """Open ``path`` for binary writing via a hidden temporary file beside it, renamed over ``path`` only when
+    the ``with`` block ends without an error (else deleted). ``keep_earlier``: :func:`keep_earlier_file` first."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")

@@ -1,9 +1,7 @@
 """Speed of the book's fp32 loop against channels_last and mixed precision, on this machine.
 
-Run ``python -m utils.benchmark`` (or ``make benchmark``; ``--quick`` for a short run).
-Speed depends on the weights' shapes, not their values, so a randomly initialised VGG16
-(a stand-in) with the 2-class head is used and no download is needed. The figures are
-printed, never asserted in tests. Notebook 04 calls :func:`compare_speed_settings` too.
+``python -m utils.benchmark`` (``make benchmark``; ``--quick``: a short run). Speed depends on the weights'
+shapes, not values, so a stand-in VGG16 with the 2-class head is timed (no download). Printed, never asserted.
 """
 
 from __future__ import annotations
@@ -83,11 +81,8 @@ def _synchronize(device: torch.device) -> None:
 
 def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, batch_size: int = 32,
                            steps: int = 2) -> dict[str, dict[str, float]]:
-    """Images per second of every :func:`speed_variants` entry for every kind, on a stand-in VGG16.
-
-    Returns:
-        ``{variant label: {kind: images per second}}``, the book's fp32 loop first.
-    """
+    """``{variant label: {kind: images per second}}`` for :func:`speed_variants` on a stand-in VGG16, the
+    book's fp32 loop first."""
     torch.manual_seed(0)
     net = make_standin_vgg16()
     net.classifier[6] = nn.Linear(4096, 2)

@@ -1,12 +1,6 @@
-"""Save a network's weights (its ``state_dict``) and load them back safely.
-
-* :func:`save_state_dict` writes atomically (a temporary file, then a rename), so an interrupted
-  save never leaves a half-written ``.pth``; an earlier file at the same path is kept under a
-  dated name (:func:`keep_earlier_file`).
-* :func:`load_state_dict` reads with ``torch.load(..., weights_only=True)``: only tensors and plain
-  containers are unpickled, so a malicious file cannot run code. ``map_location`` puts the tensors
-  on the device you have. Every way a file can be wrong (missing, truncated, unsafe, not a
-  checkpoint, another architecture) is one :class:`CheckpointError` naming the file and the fix.
+"""Save a network's ``state_dict`` atomically, keeping an earlier file, and load it back with
+``torch.load(..., weights_only=True)`` (a malicious file cannot run code). Every way a file can be wrong
+(missing, truncated, unsafe, not a checkpoint, another architecture) is one :class:`CheckpointError`.
 """
 
 from __future__ import annotations
@@ -40,11 +34,8 @@ def save_state_dict(net: nn.Module, path: str | Path) -> Path:
 
 def read_state_dict(path: str | Path, map_location=None,
                     fix: str = "delete it and save the weights again") -> dict[str, torch.Tensor]:
-    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``.
-
-    Raises:
-        CheckpointError: naming the file and ``fix`` (what the reader should do about it).
-    """
+    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``; a
+    :class:`CheckpointError` names the file and ``fix`` (what the reader should do about it)."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}. Run the cell that saves it "
@@ -91,15 +82,8 @@ def load_state_dict(net: nn.Module, path: str | Path,
                     map_location: str | torch.device | Mapping[str, str] | None = "cpu") -> nn.Module:
     """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``) and return it.
 
-    Args:
-        net: a network with the same architecture as the saved one (for the course:
-            VGG16 whose ``classifier[6]`` is ``nn.Linear(4096, 2)``).
-        path: the ``.pth`` file.
-        map_location: where the loaded tensors go, e.g. "cpu", ``device``, or
-            ``{"cuda:0": "cpu"}``; passed to ``torch.load``.
-
-    Raises:
-        CheckpointError: naming the file and the fix, if the file is missing, truncated,
-            unsafe, not a ``state_dict``, or from a different architecture (``net`` is unchanged).
+    ``net`` has the saved architecture (the course's: VGG16 with ``classifier[6] = nn.Linear(4096, 2)``);
+    ``map_location`` (e.g. "cpu", ``device``) goes to ``torch.load``. Raises :class:`CheckpointError`
+    naming the file and the fix; ``net`` is then unchanged.
     """
     return load_into(net, read_state_dict(path, map_location), path)

@@ -20,11 +20,8 @@ def sha256_cache_path(path: str | Path) -> Path:
 
 
 def cached_sha256(path: str | Path) -> str:
-    """:func:`sha256_file`, remembered beside the file while its path, size and mtime stay the same.
-
-    For big files hashed on every use (the 528 MB checkpoint). A missing, stale or damaged cache
-    means hashing again; a cache that cannot be written is skipped.
-    """
+    """:func:`sha256_file`, remembered beside the file while its path, size and mtime stay the same (for the
+    528 MB checkpoint); a missing, stale or damaged cache means hashing again."""
     st = Path(path).stat()
     key = {"path": str(Path(path).resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     try:
@@ -40,12 +37,8 @@ def cached_sha256(path: str | Path) -> str:
 
 
 def read_sha256sums(path: str | Path) -> dict[str, str]:
-    """Parse a ``sha256sum``-style file (``<hex>  <name>`` per line; names may hold spaces; blank
-    lines and ``#`` comments skipped) into ``{name: hex}``.
-
-    Raises:
-        ValueError: naming the file (and line), if it is not text or has a malformed line.
-    """
+    """``{name: hex}`` from a ``sha256sum``-style file (blank lines and ``#`` comments skipped); ``ValueError``
+    naming the file (and line) if it is not text or has a malformed line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:

@@ -1,18 +1,9 @@
-"""The course's two run modes, read from one environment variable in one place.
+"""The course's two run modes, read from the environment in one place.
 
-* **Full mode** (default): every image, the real ImageNet weights, and one
-  training epoch, as in the book.
-* **Smoke mode** (``COURSE_SMOKE=1``): a small, class-balanced, deterministic
-  subset of images and one training epoch, so that every notebook runs in about a
-  minute on a 2-core CPU. Only in smoke mode may a randomly initialised VGG16
-  stand in when the real weights are unavailable.
-
-``COURSE_PRECISION=fp32`` turns off the speed settings of ``utils.precision`` (the
-default, ``auto``, picks them for the device).
-
-Notebooks never branch on the mode themselves: they call :func:`get_course_mode`
-and pass what it returns to the helpers, so the notebook code is identical in
-both modes.
+Full mode (default): every image and the real ImageNet weights, as in the book. Smoke mode (``COURSE_SMOKE=1``):
+a small, class-balanced, fixed subset, so that every notebook runs in about a minute on a 2-core CPU, and a
+random VGG16 may stand in for missing weights. ``COURSE_PRECISION=fp32`` turns off ``utils.precision``'s speed
+settings. Notebooks never branch on the mode: they pass :func:`get_course_mode`'s answer to the helpers.
 """
 
 from __future__ import annotations
@@ -36,18 +27,8 @@ _FALSE_WORDS = {"", "0", "false", "no", "off"}
 
 @dataclass(frozen=True)
 class CourseMode:
-    """What the current run mode allows.
-
-    Attributes:
-        smoke: True in smoke mode.
-        images_per_class: images kept per class and phase (None keeps them all).
-        num_epochs: training epochs for ``train_model`` (epoch 0, validation
-            only, comes on top of these).
-        allow_standin: whether a randomly initialised VGG16 may replace
-            unavailable ImageNet weights.
-        precision: "auto" (mixed precision and channels_last where the device
-            gains from them) or "fp32" (the book's arithmetic).
-    """
+    """What the run mode allows: ``images_per_class`` per phase (None: all), ``num_epochs`` for ``train_model``,
+    whether a random stand-in VGG16 is allowed, and ``precision`` "auto" (``utils.precision``) or "fp32"."""
 
     smoke: bool
     images_per_class: int | None
@@ -56,12 +37,7 @@ class CourseMode:
     precision: str = "auto"
 
     def subset(self, paths: Sequence[str | Path]) -> list[str]:
-        """The image paths (e.g. from ``make_datapath_list``) this mode uses, as sorted strings.
-
-        Full mode keeps every path. Smoke mode keeps the first ``images_per_class`` of each
-        class folder (the parent folder's name) in sorted order: class-balanced, and
-        identical on every run and every machine.
-        """
+        """The paths this mode uses, sorted: all, or the first ``images_per_class`` of each class folder."""
         paths = sorted(str(p) for p in paths)
         if self.images_per_class is None:
             return paths
@@ -82,11 +58,9 @@ class CourseMode:
         """One line that says which mode is active and what it changes."""
         if not self.smoke:
             return f"Full mode: all images, {self.num_epochs} training epoch(s), as in the book."
-        return (
-            f"Smoke mode ({SMOKE_ENV_VAR}=1): {self.images_per_class} images per class "
-            f"and phase, {self.num_epochs} training epoch(s); a random-weight stand-in "
-            "VGG16 is allowed if the ImageNet weights are missing."
-        )
+        return (f"Smoke mode ({SMOKE_ENV_VAR}=1): {self.images_per_class} images per class and phase, "
+                f"{self.num_epochs} training epoch(s); a random-weight stand-in VGG16 is allowed if the "
+                "ImageNet weights are missing.")
 
 
 FULL_MODE = CourseMode(smoke=False, images_per_class=None, num_epochs=1, allow_standin=False)
@@ -94,12 +68,8 @@ SMOKE_MODE = CourseMode(smoke=True, images_per_class=4, num_epochs=1, allow_stan
 
 
 def get_course_mode(environ: Mapping[str, str] | None = None) -> CourseMode:
-    """``SMOKE_MODE`` or ``FULL_MODE`` as ``COURSE_SMOKE`` says, with ``precision`` from
-    ``COURSE_PRECISION``, read from ``environ`` (default ``os.environ``; tests pass a dict).
-
-    Raises:
-        ValueError: one line naming the variable and the fix, if a value is not understood.
-    """
+    """``SMOKE_MODE`` or ``FULL_MODE`` as ``COURSE_SMOKE`` says, with ``precision`` from ``COURSE_PRECISION``,
+    read from ``environ`` (default ``os.environ``). Raises ``ValueError`` naming the variable and the fix."""
     env = os.environ if environ is None else environ
     raw = env.get(SMOKE_ENV_VAR, "").strip().lower()
     if raw in _TRUE_WORDS:
@@ -107,16 +77,12 @@ def get_course_mode(environ: Mapping[str, str] | None = None) -> CourseMode:
     elif raw in _FALSE_WORDS:
         mode = FULL_MODE
     else:
-        raise ValueError(
-            f"{SMOKE_ENV_VAR}={env.get(SMOKE_ENV_VAR)!r} is not understood: "
-            f"use {SMOKE_ENV_VAR}=1 for smoke mode or leave it unset for the full course."
-        )
+        raise ValueError(f"{SMOKE_ENV_VAR}={env.get(SMOKE_ENV_VAR)!r} is not understood: "
+                         f"use {SMOKE_ENV_VAR}=1 for smoke mode or leave it unset for the full course.")
     precision = env.get(PRECISION_ENV_VAR, "").strip().lower() or "auto"
     if precision not in ("auto", "fp32"):
-        raise ValueError(
-            f"{PRECISION_ENV_VAR}={env.get(PRECISION_ENV_VAR)!r} is not understood: use "
-            f"{PRECISION_ENV_VAR}=fp32 for the book's exact arithmetic or leave it unset (auto)."
-        )
+        raise ValueError(f"{PRECISION_ENV_VAR}={env.get(PRECISION_ENV_VAR)!r} is not understood: use "
+                         f"{PRECISION_ENV_VAR}=fp32 for the book's exact arithmetic or leave it unset (auto).")
     return mode if precision == mode.precision else replace(mode, precision=precision)
 
 

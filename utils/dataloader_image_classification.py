@@ -1,16 +1,6 @@
-"""The book's data API for the ants-and-bees task: transforms, file lists, Dataset.
-
-Public names and positional signatures follow chapter 1 of the book (``BaseTransform``,
-``ImageTransform``, ``make_datapath_list``, ``HymenopteraDataset``). Notebooks 01-03 define the
-same classes and functions in their cells; ``tests/test_notebook_twins.py`` fails when the two
-copies drift apart. The notes' bugs are fixed: labels come from the parent folder's name (not fixed
-string offsets), images are converted to RGB, non-image files are left out.
-
-Typical use::
-
-    train_list = make_datapath_list(phase="train")
-    train_dataset = HymenopteraDataset(train_list, ImageTransform(SIZE, MEAN, STD), "train")
-    image, label = train_dataset[0]        # tensor (3, 224, 224), int 0 or 1
+"""The book's data API for the ants-and-bees task (chapter 1's names and signatures): transforms, file
+lists, Dataset. Notebooks 01-03 hold the same definitions; ``tests/test_notebook_twins.py`` keeps them equal.
+The notes' bugs are fixed: labels come from the folder's name, images become RGB, non-images are left out.
 """
 
 from __future__ import annotations
@@ -39,15 +29,8 @@ IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 
 
 class BaseTransform:
-    """The fixed preprocessing a pretrained VGG16 expects: Resize, CenterCrop, ToTensor, Normalize.
-
-    Args:
-        resize: output side length in pixels (224 for VGG16).
-        mean: per-channel mean (R, G, B).
-        std: per-channel standard deviation (R, G, B).
-
-    ``BaseTransform(224, MEAN, STD)(img)`` turns a PIL image into a float tensor ``(3, 224, 224)``.
-    """
+    """Resize, CenterCrop, ToTensor, Normalize(``mean``, ``std``) (R, G, B): a PIL image becomes a float
+    tensor ``(3, resize, resize)``, what a pretrained VGG16 expects (``resize`` 224)."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.base_transform = transforms.Compose([
@@ -62,15 +45,8 @@ class BaseTransform:
 
 
 class ImageTransform:
-    """Preprocessing for training (random augmentation) and validation (fixed steps).
-
-    Args:
-        resize: output side length in pixels (224 for VGG16).
-        mean: per-channel mean (R, G, B) for ``Normalize``.
-        std: per-channel standard deviation (R, G, B) for ``Normalize``.
-
-    ``transform(img, phase)`` with phase "train" or "val" returns a float tensor ``(3, resize, resize)``.
-    """
+    """``transform(img, phase)``: random augmentation for "train", :class:`BaseTransform`'s fixed steps for
+    "val"; returns a float tensor ``(3, resize, resize)``."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.data_transform = {
@@ -95,12 +71,8 @@ class ImageTransform:
 
 
 def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR) -> list[str]:
-    """List the .jpg/.jpeg/.png files (any case) under ``root/phase/<class>/``, sorted.
-
-    Anything else is left out, in particular ``train/ants/imageNotFound.gif`` (a placeholder, not
-    an ant). Raises ``ValueError`` for an unknown phase and ``FileNotFoundError`` (with the fix)
-    when the folder is missing or holds no images.
-    """
+    """The .jpg/.jpeg/.png files (any case) under ``root/phase/<class>/``, sorted (not the placeholder
+    ``train/ants/imageNotFound.gif``). Raises ``FileNotFoundError`` with the fix if there are none."""
     if phase not in ("train", "val"):
         raise ValueError(f"phase must be 'train' or 'val', not {phase!r}")
     phase_dir = Path(root) / phase
@@ -115,12 +87,8 @@ def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR)
 
 
 def load_rgb_image(path: str | Path) -> Image.Image:
-    """Open an image file as a fully loaded RGB PIL image.
-
-    Grayscale, palette, CMYK and 16-bit images are converted; transparent pixels become white
-    (not black); EXIF rotation is applied. Raises ``ValueError`` naming the file if it is
-    missing, not an image, or truncated.
-    """
+    """Open an image as a loaded RGB PIL image (transparent pixels white, EXIF rotation applied).
+    Raises ``ValueError`` naming the file if it is missing, not an image, or truncated."""
     path = Path(path)
     try:
         with Image.open(path) as img:
@@ -145,11 +113,8 @@ def load_rgb_image(path: str | Path) -> Image.Image:
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:
-    """The label of an image from its parent folder's name: ``.../train/ants/x.jpg`` -> 0.
-
-    Works on any path and operating system. Raises ``ValueError`` naming the file if its folder
-    is not one of ``class_names``.
-    """
+    """The label from the parent folder's name (``.../train/ants/x.jpg`` -> 0); ``ValueError`` naming
+    the file if that folder is not one of ``class_names``."""
     folder = Path(path).parent.name
     if folder not in class_names:
         raise ValueError(f"{path}: its folder {folder!r} is not a known class {tuple(class_names)}. "
@@ -158,16 +123,8 @@ def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) 
 
 
 class HymenopteraDataset(data.Dataset):
-    """Ants (label 0) and bees (label 1) as a PyTorch ``Dataset``.
-
-    Args:
-        file_list: image paths, e.g. from ``make_datapath_list``.
-        transform: called as ``transform(img, phase)``, e.g. an ``ImageTransform``;
-            ``None`` returns the RGB PIL image itself.
-        phase: "train" or "val", passed on to ``transform``.
-
-    ``dataset[i]`` returns ``(image, label)``: a tensor ``(3, 224, 224)`` and an ``int``.
-    """
+    """Ants (0) and bees (1): ``dataset[i]`` is ``(transform(img, phase), label)``, a tensor ``(3, 224, 224)``
+    and an ``int`` (the PIL image itself if ``transform`` is None) for each path of ``file_list``."""
 
     def __init__(self, file_list: Sequence[str | Path],
                  transform: Callable[[Image.Image, str], torch.Tensor] | None = None,

@@ -6,14 +6,8 @@ import torch
 
 
 def select_device(prefer: str | None = None) -> torch.device:
-    """Return ``cuda`` if a CUDA GPU is present, else ``mps`` on Apple silicon, else ``cpu``.
-
-    Args:
-        prefer: force a device by name ("cpu", "cuda", "mps"), e.g. to compare speeds.
-
-    Raises:
-        RuntimeError: if ``prefer`` names a device this machine does not have.
-    """
+    """``cuda`` if a CUDA GPU is present, else ``mps`` on Apple silicon, else ``cpu``; ``prefer`` forces one
+    by name ("cpu", "cuda", "mps") and raises ``RuntimeError`` if this machine lacks it."""
     if prefer is not None:
         available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
         if not available.get(prefer, False):

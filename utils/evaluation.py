@@ -1,7 +1,6 @@
 """Look at what a trained classifier does: predictions, confusion matrix, learning curves, galleries.
 
-Predictions use the speed settings of ``utils.precision`` (autocast, channels_last) and
-return fp32 probabilities. Every figure function returns the matplotlib ``Figure``.
+Predictions use ``utils.precision``'s speed settings and return fp32 probabilities; figures return the ``Figure``.
 """
 
 from __future__ import annotations
@@ -56,20 +55,9 @@ class Predictions:
 @torch.no_grad()
 def predict_dataloader(net: nn.Module, dataloader: DataLoader, device: torch.device | str | None = None,
                        speed: SpeedSettings | None = None) -> Predictions:
-    """Predict every batch of ``dataloader`` in eval mode, without gradients.
-
-    Use an unshuffled loader so that prediction ``i`` belongs to ``dataloader.dataset[i]``.
-
-    Args:
-        net: a classifier returning logits ``(B, C)``; moved to ``device``, its
-            train/eval mode restored afterwards.
-        dataloader: yields ``(inputs (B, 3, H, W), labels (B,))``.
-        device: where to compute (default :func:`utils.device.select_device`).
-        speed: layout and autocast (default: chosen for ``device``, see ``utils.precision``).
-
-    Returns:
-        :class:`Predictions` on the CPU, probabilities in fp32.
-    """
+    """:class:`Predictions` (on the CPU) of ``net`` (logits ``(B, C)``) for every batch ``(inputs (B, 3, H, W),
+    labels (B,))`` of an unshuffled ``dataloader``, in eval mode without gradients; ``device`` and ``speed``
+    default as in ``train_model``, and ``net``'s train/eval mode is restored afterwards."""
     labels, preds, probs = [], [], []
     with _evaluating(net, device, speed) as (device, speed):
         for inputs, batch_labels in dataloader:
@@ -101,14 +89,8 @@ def _evaluating(net: nn.Module, device: torch.device | str | None,
 
 def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor | Sequence[int],
                      num_classes: int = len(CLASS_NAMES)) -> torch.Tensor:
-    """Count how often each true class was predicted as each class.
-
-    Args:
-        labels: true classes ``(N,)``; preds: predicted classes ``(N,)``; num_classes: C.
-
-    Returns:
-        int64 ``(C, C)``: row = true class, column = predicted class (the diagonal is correct).
-    """
+    """How often each true class (``labels (N,)``) was predicted as each class (``preds (N,)``): int64
+    ``(C, C)``, row = true class, column = predicted class (the diagonal is correct)."""
     labels = torch.as_tensor(labels, dtype=torch.long).flatten()
     preds = torch.as_tensor(preds, dtype=torch.long).flatten()
     if labels.shape != preds.shape:
@@ -142,9 +124,8 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
                     color="white" if cm[i, j] > threshold else "black")
     ax.set_xticks(range(n), labels=list(class_names))
     ax.set_yticks(range(n), labels=list(class_names))
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title(f"{title}\naccuracy {acc:.4f} ({int(np.trace(cm))}/{total})")
+    ax.set(xlabel="predicted class", ylabel="true class",
+           title=f"{title}\naccuracy {acc:.4f} ({int(np.trace(cm))}/{total})")
     fig.tight_layout()
     return fig
 
@@ -164,15 +145,13 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
         ax_loss.plot(epochs, [r.loss for r in records], label=phase, **style)
         ax_acc.plot(epochs, [r.acc for r in records], label=phase, **style)
     for ax, ylabel in ((ax_loss, "mean loss per image"), (ax_acc, "accuracy")):
-        ax.set_xlabel("epoch (0 = before training)")
-        ax.set_ylabel(ylabel)
+        ax.set(xlabel="epoch (0 = before training)", ylabel=ylabel)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(-0.3, max(history.num_epochs, 1) + 0.3)
         ax.grid(alpha=0.3)
         ax.legend()
     ax_loss.set_title("Loss")
-    ax_acc.set_title("Accuracy")
-    ax_acc.set_ylim(-0.02, 1.02)
+    ax_acc.set(title="Accuracy", ylim=(-0.02, 1.02))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -180,12 +159,8 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
 
 def _spread(items: Sequence[int], k: int) -> list[int]:
     """Up to ``k`` items taken at even steps through ``items`` (first item included)."""
-    if k <= 0 or not items:
-        return []
-    if len(items) <= k:
-        return list(items)
-    step = len(items) / k
-    return [items[int(i * step)] for i in range(k)]
+    n = max(min(k, len(items)), 0)
+    return [items[int(i * (len(items) / n))] for i in range(n)]
 
 
 def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
@@ -206,14 +181,8 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
                             indices: Sequence[int] | None = None,
                             class_names: Sequence[str] = CLASS_NAMES, ncols: int = 4,
                             suptitle: str = "Validation predictions") -> Figure:
-    """Show images with "pred / true" titles; mistakes get red titles and a cross.
-
-    Args:
-        dataset: returns ``(image (3, H, W), label)``, in the order the predictions were made.
-        predictions: from :func:`predict_dataloader` on an unshuffled loader of ``dataset``.
-        indices: which images to show (default :func:`gallery_indices`).
-        class_names, ncols, suptitle: class names, images per row, figure title.
-    """
+    """Images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red, with a cross), from
+    :func:`predict_dataloader` on an unshuffled loader of ``dataset``; ``indices`` default :func:`gallery_indices`."""
     if len(dataset) != len(predictions):
         raise ValueError(f"the data set has {len(dataset)} images but there are "
                          f"{len(predictions)} predictions: use the same, unshuffled data")
@@ -234,22 +203,14 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
     title = (f"{suptitle}\ntitles read 'predicted / true'; red ✗ = mistake "
              f"({n_wrong} of {len(indices)} shown)")
     fig = show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
-    # With square images (fixed aspect) one tight_layout pass can leave two-line titles
-    # overlapping the row above; a second pass, on the aspect-adjusted axes, settles it.
-    fig.tight_layout()
+    fig.tight_layout()  # a second pass: two-line titles no longer overlap the row above
     return fig
 
 
 @torch.no_grad()
 def predict_image(net: nn.Module, image: torch.Tensor, device: torch.device | str | None = None,
                   speed: SpeedSettings | None = None) -> torch.Tensor:
-    """Class probabilities for one preprocessed ``(3, H, W)`` image.
-
-    ``net``, ``device`` and ``speed`` as in :func:`predict_dataloader`.
-
-    Returns:
-        Softmax probabilities, shape ``(C,)``, fp32, on the CPU.
-    """
+    """Softmax probabilities ``(C,)`` (fp32, CPU) for one image ``(3, H, W)``, as :func:`predict_dataloader`."""
     with _evaluating(net, device, speed) as (device, speed), speed.autocast():
         logits = net(image.unsqueeze(0).to(device, memory_format=speed.memory_format))  # (1, 3, H, W)
     return torch.softmax(logits.float(), dim=1)[0].cpu()

@@ -1,9 +1,5 @@
-"""Grad-CAM: where in a picture a convolutional network found the evidence for its answer.
-
-Selvaraju et al. (2017): weight each feature map of a convolutional layer by how much the class
-score grows with it (its mean gradient), add the weighted maps, keep the positive part, and scale
-the result up to the picture's size. Notebook 04 defines the same function in a cell;
-``tests/test_notebook_twins.py`` keeps the two copies equal.
+"""Grad-CAM (Selvaraju et al., 2017): where in a picture a convolutional network found the evidence for its
+answer. Notebook 04 holds the same function; ``tests/test_notebook_twins.py`` keeps the two copies equal.
 """
 
 from __future__ import annotations
@@ -15,19 +11,9 @@ from torch import nn
 
 def grad_cam(net: nn.Module, image: torch.Tensor, target_layer: nn.Module,
              class_idx: int | None = None) -> tuple[torch.Tensor, int]:
-    """Compute a Grad-CAM heat map for one preprocessed image.
-
-    Args:
-        net: the classifier, in eval mode (dropout off), on the image's device.
-        image: one preprocessed image ``(3, H, W)``.
-        target_layer: the module whose output feature maps are explained, e.g. VGG16's last
-            convolutional block ``net.features[29]`` (the ReLU after the last convolution).
-        class_idx: the class to explain; ``None`` explains the predicted class.
-
-    Returns:
-        ``(heatmap, class_idx)``: a CPU float tensor ``(H, W)`` with values in [0, 1]
-        (1 = strongest evidence), and the class it explains.
-    """
+    """``(heatmap, class_idx)``: a CPU float ``(H, W)`` map in [0, 1] (1 = strongest evidence) for one image
+    ``(3, H, W)`` and the class it explains (default: the predicted one). ``net`` is in eval mode on the image's
+    device; ``target_layer``'s output maps are explained (VGG16: ``net.features[29]``, the last ReLU)."""
     feature_maps = []
     hook = target_layer.register_forward_hook(lambda module, inputs, output: feature_maps.append(output))
     try:

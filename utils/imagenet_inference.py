@@ -1,17 +1,6 @@
-"""Turn a 1000-class ImageNet model's output into class names and probabilities.
-
-The book's post-processing step: ``ILSVRCPredictor(class_index)`` with ``predict_max(out)``, plus a
-top-k with softmax probabilities. Notebook 01 defines the same class in a cell;
-``tests/test_notebook_twins.py`` keeps the two copies equal. ILSVRC (the ImageNet Large Scale
-Visual Recognition Challenge) is the 1000-class subset of ImageNet that VGG16 was trained on.
-
-Typical use::
-
-    predictor = ILSVRCPredictor(load_class_index())  # {"0": ["n01440764", "tench"], ...}
-    with torch.inference_mode():
-        out = net(inputs)                             # (1, 1000) logits
-    predictor.predict_max(out)                        # "golden_retriever" with real weights
-    predictor.predict_topk(out, k=5)                  # [Prediction(207, "golden_retriever", 0.9...), ...]
+"""Turn a 1000-class ImageNet (ILSVRC) model's output into class names and probabilities: the book's
+``ILSVRCPredictor(class_index).predict_max(out)``, plus a softmax top-k. Notebook 01 holds the same class;
+``tests/test_notebook_twins.py`` keeps the two copies equal.
 """
 
 from __future__ import annotations
@@ -35,11 +24,8 @@ class Prediction(NamedTuple):
 
 
 def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]]:
-    """Read ``imagenet_class_index.json``: ``{"0": ["n01440764", "tench"], ...}``.
-
-    Raises ``FileNotFoundError`` (with the command that fetches it) if the file is missing and
-    ``ValueError`` naming the file if it is not such a dictionary.
-    """
+    """Read ``imagenet_class_index.json``: ``{"0": ["n01440764", "tench"], ...}``. Raises
+    ``FileNotFoundError`` (with the command that fetches it) or ``ValueError`` (not such a dict)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing. Prepare the data first: `make data` or "
@@ -60,15 +46,8 @@ def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]
 
 
 class ILSVRCPredictor:
-    """Read class names and probabilities off a 1000-class ImageNet model's output.
-
-    Args:
-        class_index: ``{"0": ["n01440764", "tench"], ...}`` from :func:`load_class_index`,
-            kept as ``self.class_index``.
-
-    Every method takes ``out``, the logits for ONE image: shape ``(1, C)`` or ``(C,)`` with
-    ``C == len(class_index)``, on any device, with or without gradient tracking.
-    """
+    """Class names and probabilities for ``class_index`` (from :func:`load_class_index`). Every method takes
+    ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)``, ``C == len(class_index)``, on any device."""
 
     def __init__(self, class_index: Mapping[str, Sequence[str]]) -> None:
         self.class_index = class_index

@@ -21,9 +21,7 @@ DEFAULT_SEED = 1234
 
 @dataclass(frozen=True)
 class NotebookContext:
-    """What the setup cell hands to the rest of a notebook: the ``device`` (cuda, mps or cpu),
-    the run ``mode`` (``utils.course_mode``), the ``seed``, and the ``speed`` settings for the
-    device (memory layout and mixed precision, ``utils.precision``)."""
+    """What the setup cell hands to the notebook: ``device``, run ``mode``, ``seed`` and ``speed`` settings."""
 
     device: torch.device
     mode: CourseMode
@@ -39,15 +37,8 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
 
 
 def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True) -> NotebookContext:
-    """Seed everything, pick the device and its speed settings, read the run mode, and print a short report.
-
-    Args:
-        seed: seed for ``random``, NumPy and PyTorch, so a rerun repeats its numbers.
-        verbose: print versions, device, speed settings, mode and paths.
-
-    Returns:
-        A :class:`NotebookContext` with ``device``, ``mode``, ``seed`` and ``speed``.
-    """
+    """Seed ``random``, NumPy and PyTorch, pick the device and its speed settings, read the run mode, and
+    (``verbose``) print versions, device, speed, mode and paths. Returns a :class:`NotebookContext`."""
     import torchvision  # imported here so the report shows the version actually loaded
 
     seed_everything(seed)

@@ -1,9 +1,6 @@
-"""Speed settings for the device in hand: memory layout and mixed precision, chosen in one place.
-
-``channels_last`` stores a pixel's channel values side by side, the order convolutions read
-them in; autocast runs convolutions and matrix products in bf16 (fp32's 8 exponent bits: no
-gradient scaler needed) or fp16 (5 exponent bits: needs a ``GradScaler``). Notebook 04,
-"Going faster", explains both. ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic.
+"""Speed settings for the device in hand, chosen in one place: ``channels_last`` memory layout and autocast
+in bf16 (fp32's 8 exponent bits) or fp16 (5, so a ``GradScaler`` is needed). Notebook 04, "Going faster",
+explains both; ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic.
 """
 
 from __future__ import annotations
@@ -61,24 +58,18 @@ class SpeedSettings:
 
 
 def cpu_has_native_bf16() -> bool:
-    """Whether oneDNN runs bf16 natively on this CPU (AVX-512 bf16/AMX on x86, bf16 on Arm).
-
-    Without it bf16 is emulated and several times *slower* than fp32.
-    ``ONEDNN_MAX_CPU_ISA=AVX2`` makes this return False on any x86 CPU.
-    """
+    """Whether oneDNN runs bf16 natively on this CPU (AVX-512 bf16/AMX, Arm bf16); emulated bf16 is several
+    times *slower* than fp32. ``ONEDNN_MAX_CPU_ISA=AVX2`` makes this False on any x86 CPU."""
     check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
     return bool(torch.backends.mkldnn.is_available() and check is not None and check())
 
 
 def choose_speed_settings(device: torch.device | str, precision: str = "auto") -> SpeedSettings:
-    """Pick memory layout and autocast dtype for ``device``.
+    """Memory layout and autocast dtype for ``device``; ``precision="fp32"``: plain fp32, NCHW, the book.
 
-    ``precision="fp32"`` (``CourseMode.precision``): plain fp32, NCHW, the book. "auto":
-    CPU: bf16 autocast if the CPU has native bf16, else fp32; channels_last.
-    CUDA: bf16 where the GPU has it natively (Ampere and newer), else fp16 with a
-    gradient scaler; channels_last. MPS: fp16 autocast with a gradient scaler (every
-    Apple GPU computes fp16 natively, bf16 only some); no channels_last, which MPS
-    kernels do not run faster; fp32 where this PyTorch has no autocast for MPS.
+    "auto": CPU: channels_last, bf16 if the CPU has it natively. CUDA: channels_last, bf16 where native
+    (Ampere and newer), else fp16 with a gradient scaler. MPS: fp16 with a gradient scaler (bf16 is not on
+    every Apple GPU) and no channels_last (not faster there), if this PyTorch has autocast for MPS.
     """
     kind = torch.device(device).type
     if precision not in PRECISIONS:

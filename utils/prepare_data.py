@@ -1,13 +1,11 @@
 """The course's data tool: fetch, verify and hand out the data and the VGG16 weights.
 
-It prepares ``data/hymenoptera_data/`` (ants vs bees: train 245 files, val 153),
-``data/imagenet_class_index.json``, ``data/goldenretriever-3724972_640.jpg`` and, with ``--weights``,
-``vgg16-397923af.pth`` in the torch hub cache. Every file is checked by SHA-256; the data set file by
-file against ``utils/manifests/hymenoptera_data.sha256``, since a mirror may re-pack the zip. Files
-are staged in a ``.fetch-<pid>-*`` folder beside their place and moved in only once verified; the
-next run removes such folders left by an interrupted one. A second run fetches nothing and reads no
-mirror. Offline: ``--mirror DIR`` (or ``COURSE_DATA_MIRROR``) takes the files from a local folder;
-``--export DIR`` writes one. Every failure is one line naming the file and the fix.
+It prepares ``data/hymenoptera_data/`` (train 245 files, val 153; checked file by file against
+``utils/manifests/``, since a mirror may re-pack the zip), the class index and the dog photo, and with
+``--weights`` the VGG16 checkpoint in the torch hub cache, each by SHA-256. Files are staged in a
+``.fetch-<pid>-*`` folder and moved in once verified (the next run removes a folder left by an interrupted
+one); a second run fetches nothing. Offline: ``--mirror DIR`` (or ``COURSE_DATA_MIRROR``); ``--export DIR``
+writes a mirror. Every failure is one line naming the file and the fix.
 """
 
 from __future__ import annotations
@@ -33,12 +31,8 @@ from utils.paths import DATA_DIR, VGG16_SHA256_PREFIX, hub_checkpoints_dir
 from utils.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 
 MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
-
-
 #: One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256.
 FileArtifact = namedtuple("FileArtifact", "name url sha256")
-
-
 CLASS_INDEX = FileArtifact(
     "imagenet_class_index.json",
     "https://s3.amazonaws.com/deep-learning-models/image-models/imagenet_class_index.json",
@@ -212,11 +206,7 @@ def _members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipf
 
 def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
     """Extract a zip into ``target`` once :func:`_members` has checked every entry; returns the files.
-    ``label`` names the zip in messages (its mirror path or URL, for a temporary copy).
-
-    Raises:
-        DataToolError: for an unsafe, oversized or damaged zip, naming it.
-    """
+    Raises ``DataToolError`` naming ``label`` (default the zip's path) for an unsafe or damaged zip."""
     label, written = label or str(zip_path), []
     try:
         with zipfile.ZipFile(zip_path) as zf:
@@ -235,11 +225,8 @@ def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_fil
 
 def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path = DATASET_MANIFEST,
                     url: str = DATASET_URL) -> str:
-    """Make sure ``data_dir/hymenoptera_data`` matches the manifest (extra files are left alone).
-
-    If not, the zip is fetched into a ``.fetch-*`` folder, extracted safely, checked file by file,
-    and only then are the missing or damaged files moved into place. Returns what it did.
-    """
+    """Make ``data_dir/hymenoptera_data`` match the manifest: only a zip whose content checks out file by
+    file replaces missing or damaged files (extra files are left alone). Returns what it did."""
     dataset_dir, expected = data_dir / DATASET_NAME, load_manifest(manifest)
     todo = [rel for kind, rel in dataset_problems(dataset_dir, manifest) if kind != "extra"]
     if not todo:
@@ -267,12 +254,8 @@ def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path = DATA
 
 
 def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
-    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download);
-    a cached file that is not the genuine checkpoint is replaced. Returns what it did.
-
-    Raises:
-        DownloadError: no mirror has it and the download failed; DataToolError: not genuine.
-    """
+    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download), replacing
+    a damaged one. Returns what it did; raises ``DownloadError`` offline, ``DataToolError`` if not genuine."""
     dest = hub_checkpoints_dir() / WEIGHTS_NAME
     damaged = dest.is_file() and not cached_sha256(dest).startswith(VGG16_SHA256_PREFIX)
     if dest.is_file() and not damaged:

@@ -1,12 +1,8 @@
-"""Load VGG16 with its ImageNet weights, as torchvision does, and say what was loaded.
+"""Load VGG16 with its ImageNet weights, as ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)``
+does (the same file in the torch hub cache, fetched by ``utils.prepare_data``), and say what was loaded.
 
-It loads what ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)`` loads: the file
-``vgg16-397923af.pth`` (528 MB), downloaded once by the data tool (``utils.prepare_data``) into the
-torch hub cache (``$TORCH_HOME/hub/checkpoints``), where torchvision looks for it too. What it adds
-for a classroom: the file is read with ``weights_only=True`` and a bad one is one error naming the
-file and the fix; offline, a message saying how to get the file; a check that the file really is
-the ImageNet checkpoint (torchvision names it after the first 8 hex digits of its SHA-256); and in
-smoke mode only, a randomly initialised stand-in, announced by a banner, when the weights are missing.
+Added for a classroom: a bad or missing file is one message naming it and the fix, the file's SHA-256 is
+checked, and in smoke mode only a random stand-in, announced by a banner, replaces missing weights.
 """
 
 from __future__ import annotations
@@ -41,15 +37,8 @@ class WeightsUnavailableError(RuntimeError):
 
 @dataclass(frozen=True)
 class WeightsInfo:
-    """What :func:`load_vgg16` loaded.
-
-    Attributes:
-        source: "checkpoint" (the file in the hub cache; ``genuine`` says whether it is the
-            real ImageNet file) or "standin" (random weights, smoke mode only).
-        path: the checkpoint file, or None for a stand-in.
-        sha256: the file's SHA-256, or None for a stand-in.
-        genuine: True only for the real ImageNet checkpoint.
-    """
+    """What :func:`load_vgg16` loaded: ``source`` "checkpoint" (``path``, ``sha256``; ``genuine`` only for
+    the real ImageNet file) or "standin" (random weights, smoke mode only; no path or sha256)."""
 
     source: str
     path: Path | None
@@ -88,11 +77,8 @@ def is_genuine_sha256(sha256: str) -> bool:
 
 
 def make_standin_vgg16(seed: int = 0) -> nn.Module:
-    """A randomly initialised VGG16 (STAND-IN, not trained), identical for the same seed.
-
-    The global random state is left untouched, so seeding in a notebook still
-    controls shuffling and augmentation.
-    """
+    """A randomly initialised VGG16 (STAND-IN), the same for the same seed; the global random state is
+    left untouched."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return models.vgg16(weights=None)
@@ -100,20 +86,11 @@ def make_standin_vgg16(seed: int = 0) -> nn.Module:
 
 def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: bool = True,
                ) -> tuple[nn.Module, WeightsInfo]:
-    """Load VGG16 with ImageNet weights, or (smoke mode only) a labelled stand-in.
+    """``(net, info)``: the 1000-class VGG16 with ImageNet weights in train mode (downloaded once, with a
+    ``progress`` bar, if missing) or, in smoke ``mode`` only, a labelled stand-in; ``verbose`` prints what.
 
-    Args:
-        mode: the course mode (default: read ``COURSE_SMOKE``).
-        progress: show a progress bar if the weights must be downloaded.
-        verbose: print what was loaded (and the banners).
-
-    Returns:
-        ``(net, info)``: the 1000-class VGG16 in train mode, and what was loaded.
-
-    Raises:
-        WeightsUnavailableError: offline, no cached file, and not in smoke mode.
-        CheckpointError: the cached file is damaged, unsafe or not the VGG16 checkpoint.
-        DataToolError: the download is not the ImageNet checkpoint (nothing is kept).
+    Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode), ``CheckpointError``
+    (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not the checkpoint).
     """
     mode = get_course_mode() if mode is None else mode
     path = hub_checkpoint_path()

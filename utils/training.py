@@ -1,11 +1,8 @@
-"""Train and validate a classifier the book's way, with the loop bugs of the notes fixed:
-data loaders, freezing and parameter groups, ``train_model`` and its :class:`History`, and
-a small JSON summary of a run so notebook 04 can compare itself with notebook 03.
+"""Train and validate a classifier the book's way: data loaders, freezing and parameter groups,
+``train_model`` and its :class:`History`, and a JSON summary of a run (notebook 04 compares with 03).
 
-How ``num_epochs`` counts: it is the number of **training** epochs. ``train_model``
-always runs an extra *epoch 0* first that only validates, so you see how the
-untrained head does. ``num_epochs=1`` therefore means epoch 0 (val) + epoch 1
-(train, val). The book wrote ``num_epochs=2`` for the same thing.
+``num_epochs`` counts **training** epochs; ``train_model`` first runs an *epoch 0* that only
+validates. So ``num_epochs=1`` is epoch 0 (val) + epoch 1 (train, val): the book's ``num_epochs=2``.
 """
 
 from __future__ import annotations
@@ -36,28 +33,20 @@ BATCH_SIZE = 32
 TRANSFER_LEARNING_PARAM_NAMES: tuple[str, ...] = ("classifier.6.weight", "classifier.6.bias")
 
 #: Fine-tuning (notebook 04): group name -> (parameter-name prefixes, learning rate).
-#: ``features`` is the convolutional part, ``classifier.0``/``classifier.3`` the two
-#: hidden fully connected layers, ``classifier.6`` the new 2-class output layer.
 FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
     "features": (("features.",), 1e-4),
     "classifier.0 + classifier.3": (("classifier.0.", "classifier.3."), 5e-4),
     "classifier.6": (("classifier.6.",), 1e-3),
 }
 
-# ----------------------------------------------------------------------------- data loaders
-
 
 def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: int = BATCH_SIZE,
                      seed: int = 1234) -> dict[str, DataLoader]:
-    """Build the book's ``dataloaders_dict``: ``{"train": ..., "val": ...}`` with batches of
-    ``(inputs (B, 3, 224, 224), labels (B,))``.
+    """The book's ``dataloaders_dict`` ``{"train", "val"}``, batches ``(inputs (B, 3, 224, 224), labels (B,))``.
 
-    ``train`` is shuffled by its own generator seeded with ``seed`` (the same order on
-    every rerun, whatever other cells did with the global random state); ``val`` keeps
-    its order, so prediction ``i`` belongs to ``val_dataset[i]``. ``num_workers=0`` loads
-    images in the notebook's own process: worker processes cost start-up time that a
-    2-core laptop does not win back on 8 batches, and on Windows and macOS they
-    re-import the notebook's code, which fails for classes defined in a notebook cell.
+    ``train`` is shuffled by its own generator seeded with ``seed`` (the same order on every rerun);
+    ``val`` keeps its order. ``num_workers=0``: workers would re-import a notebook's classes (Windows,
+    macOS) and cost more start-up time than 8 batches win back.
     """
     generator = torch.Generator().manual_seed(seed)
     return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
@@ -65,54 +54,32 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
             "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)}
 
 
-# ----------------------------------------------------------------------------- parameters
-
-
 def freeze_all_except(net: nn.Module,
                       update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
                       ) -> list[nn.Parameter]:
-    """Set ``requires_grad`` so that only the parameters named (exactly, as in
-    ``net.named_parameters()``) learn: transfer learning.
+    """Let only the parameters named (as in ``net.named_parameters()``) learn: transfer learning.
 
-    Returns:
-        The book's ``params_to_update``: the trainable parameters, in model order.
-
-    Raises:
-        ValueError: if a name is not a parameter of ``net`` (a typo would silently freeze everything).
+    Returns the book's ``params_to_update``, in model order. Raises ``ValueError`` for a name that is
+    not a parameter of ``net`` (a typo would silently freeze everything).
     """
     wanted = list(update_param_names)
     names = {name for name, _ in net.named_parameters()}
-    unknown = [name for name in wanted if name not in names]
-    if unknown:
+    if unknown := [name for name in wanted if name not in names]:
         raise ValueError(f"{unknown} are not parameters of this network; "
                          f"names look like {sorted(names)[:3]}...")
-    params_to_update = []
     for name, param in net.named_parameters():
         param.requires_grad = name in wanted
-        if param.requires_grad:
-            params_to_update.append(param)
-    return params_to_update
+    return [param for param in net.parameters() if param.requires_grad]
 
 
-def make_fine_tuning_param_groups(
-    net: nn.Module,
-    groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
-) -> list[dict[str, Any]]:
-    """Split the parameters into groups with their own learning rates (fine-tuning).
+def make_fine_tuning_param_groups(net: nn.Module,
+                                  groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
+                                  ) -> list[dict[str, Any]]:
+    """Fine-tuning: each parameter joins the first group (name -> (name prefixes, learning rate))
+    whose prefix it starts with and learns; parameters in no group are frozen (VGG16 has none).
 
-    A parameter joins the first group one of whose name prefixes it starts with and gets
-    ``requires_grad=True``; parameters in no group are frozen (in VGG16 there are none).
-
-    Args:
-        net: the network (parameter names like ``features.0.weight``).
-        groups: group name -> (name prefixes, learning rate); default the book's three.
-
-    Returns:
-        Dicts ``{"name", "lr", "params", "param_names"}`` in the order of ``groups``, for
-        ``optim.SGD(groups, momentum=0.9)`` (which keeps the extra keys in ``param_groups``).
-
-    Raises:
-        ValueError: if a group matches no parameter.
+    Returns dicts ``{"name", "lr", "params", "param_names"}`` in the order of ``groups``, for
+    ``optim.SGD(groups, momentum=0.9)``. Raises ``ValueError`` if a group matches no parameter.
     """
     result = [{"name": gname, "lr": lr, "params": [], "param_names": []}
               for gname, (_, lr) in groups.items()]
@@ -123,15 +90,13 @@ def make_fine_tuning_param_groups(
         if index is not None:
             result[index]["params"].append(param)
             result[index]["param_names"].append(name)
-    empty = [g["name"] for g in result if not g["params"]]
-    if empty:
+    if empty := [g["name"] for g in result if not g["params"]]:
         raise ValueError(f"parameter group(s) {empty} match no parameter of this network")
     return result
 
 
 def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
-    """A text table of parameter groups (from :func:`make_fine_tuning_param_groups` or an
-    optimizer built from them): name, learning rate, tensors, scalars, parameter names."""
+    """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``)."""
     lines = [f"{'group':<28} {'lr':>8} {'tensors':>8} {'parameters':>12}  names",
              "-" * 100]
     total = 0
@@ -146,13 +111,9 @@ def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-# ----------------------------------------------------------------------------- history
-
-
 @dataclass(frozen=True)
 class EpochStats:
-    """One phase ("train" or "val") of one epoch (0 = validation only): mean loss per image,
-    accuracy (0..1), wall time in seconds and images seen."""
+    """One phase of one epoch: mean loss per image, accuracy (0..1), seconds, images seen."""
 
     epoch: int
     phase: str
@@ -172,7 +133,6 @@ class History:
         self.records.append(stats)
 
     def phase(self, phase: str) -> list[EpochStats]:
-        """The records of one phase ("train" or "val"), in epoch order."""
         return [r for r in self.records if r.phase == phase]
 
     @property
@@ -182,31 +142,26 @@ class History:
 
     @property
     def val_acc_before_training(self) -> float | None:
-        """Validation accuracy of epoch 0 (None if there is none)."""
         return next((r.acc for r in self.phase("val") if r.epoch == 0), None)
 
     @property
     def final_val_acc(self) -> float | None:
-        """Validation accuracy after the last epoch."""
         return self.phase("val")[-1].acc if self.phase("val") else None
 
     @property
     def best_val_acc(self) -> float | None:
-        """Highest validation accuracy over all epochs (epoch 0 included)."""
+        """Epoch 0 included."""
         return max((r.acc for r in self.phase("val")), default=None)
 
     @property
     def train_seconds(self) -> float:
-        """Seconds spent in training phases."""
         return sum(r.seconds for r in self.phase("train"))
 
     @property
     def total_seconds(self) -> float:
-        """Seconds spent in all phases, validation included."""
         return sum(r.seconds for r in self.records)
 
     def format_table(self) -> str:
-        """A text table, one row per epoch and phase."""
         lines = [f"{'epoch':>5} {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
         for r in self.records:
             lines.append(f"{r.epoch:>5} {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} "
@@ -214,27 +169,15 @@ class History:
         return "\n".join(lines)
 
 
-# ----------------------------------------------------------------------------- training loop
-
-
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                 optimizer: torch.optim.Optimizer, num_epochs: int,
                 device: torch.device | str | None = None, progress: bool = True,
                 verbose: bool = True, speed: SpeedSettings | None = None) -> History:
-    """Validate once (epoch 0), then train and validate ``num_epochs`` times.
+    """Validate once (epoch 0), then train and validate ``num_epochs`` times; returns a :class:`History`.
 
-    Args:
-        net: the model; moved to ``device`` and left there, in eval mode.
-        dataloaders_dict: ``{"train": ..., "val": ...}`` yielding ``(inputs (B, 3, H, W), labels (B,))``.
-        criterion, optimizer: the loss and the optimizer of the trainable parameters.
-        num_epochs: training epochs (0 only validates).
-        device: where to compute; default :func:`utils.device.select_device`.
-        progress, verbose: show tqdm bars; print loss and accuracy per phase.
-        speed: memory layout and autocast; default ``utils.precision`` chooses for
-            ``device`` and ``COURSE_PRECISION``.
-
-    Returns:
-        A :class:`History`: loss, accuracy and seconds per epoch and phase.
+    ``dataloaders_dict`` is ``{"train", "val"}`` yielding ``(inputs (B, 3, H, W), labels (B,))``. ``net`` moves to
+    ``device`` (default :func:`utils.device.select_device`) and is left there in eval mode. ``speed`` (layout,
+    autocast) defaults to ``utils.precision``'s choice; ``progress`` shows tqdm bars; ``verbose`` prints each phase.
     """
     if num_epochs < 0:
         raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")
@@ -290,31 +233,14 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     return history
 
 
-# ----------------------------------------------------------------------------- run summaries
-
-
 def run_summary_path(name: str, folder: Path = WEIGHTS_DIR) -> Path:
-    """Where the JSON summary of run ``name`` is kept: ``<folder>/<name>_summary.json``.
-
-    Notebooks pass ``mode.weights_dir`` (``weights/`` in full mode, ``build/smoke/weights/`` in smoke mode).
-    """
+    """``<folder>/<name>_summary.json``; notebooks pass ``mode.weights_dir``."""
     return Path(folder) / f"{name}_summary.json"
 
 
 def run_summary(name: str, history: History, net: nn.Module, **extra: Any) -> dict[str, Any]:
-    """A small, JSON-friendly record of a training run.
-
-    Args:
-        name: e.g. "transfer_learning" or "fine_tuning".
-        history: what :func:`train_model` returned.
-        net: the trained network (its trainable and total parameters are counted).
-        extra: anything else worth keeping, e.g. ``weights=info.source``, ``smoke=mode.smoke``.
-
-    Returns:
-        ``{"name", "num_epochs", "val_acc_before", "final_val_acc", "best_val_acc",
-        "train_seconds", "total_seconds", "trainable_params", "total_params",
-        "train_images", "val_images", **extra}``.
-    """
+    """A JSON-friendly record of run ``name`` ("transfer_learning"): the ``history`` figures, the
+    trainable and total parameters of ``net``, and ``extra`` (e.g. ``weights=info.source``, ``smoke=``)."""
     train, val = history.phase("train"), history.phase("val")
     return {
         "name": name,
@@ -333,40 +259,23 @@ def run_summary(name: str, history: History, net: nn.Module, **extra: Any) -> di
 
 
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
-    """Write ``summary`` as JSON, atomically (see :func:`utils.atomic_write.atomic_open`).
-
-    An existing file at ``path`` is not overwritten but kept under a dated name (one printed
-    line says where), like :func:`utils.checkpoints.save_state_dict` does.
-
-    Returns:
-        The path written. Its folder is created if needed.
-    """
-    path = Path(path)
+    """Write ``summary`` as JSON atomically, keeping an earlier file (as ``save_state_dict`` does)."""
     with atomic_open(path, keep_earlier=True) as fh:
         fh.write(json.dumps(dict(summary), indent=2).encode("utf-8"))
-    return path
+    return Path(path)
 
 
 def load_run_summary(path: str | Path) -> dict[str, Any] | None:
-    """Read a summary written by :func:`save_run_summary`; None if the file does not exist
-    or is not a readable summary."""
-    path = Path(path)
+    """Read a summary written by :func:`save_run_summary`; None if it is missing or unreadable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
 
 
 def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
-    """A Markdown table comparing runs: accuracies, time and trainable parameters.
-
-    Args:
-        summaries: dicts from :func:`run_summary` (or loaded with :func:`load_run_summary`).
-
-    Returns:
-        Markdown text, one row per run (display it with ``IPython.display.Markdown``).
-    """
+    """A Markdown table of :func:`run_summary` dicts, one row per run: accuracies, time, parameters."""
     def acc(value: Any) -> str:
         return "-" if value is None else f"{value:.4f}"
 
