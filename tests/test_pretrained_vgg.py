@@ -83,6 +83,7 @@ def test_smoke_mode_offline_uses_a_labelled_deterministic_standin(tmp_path: Path
     out = capsys.readouterr().out
     assert "STAND-IN WEIGHTS" in out
     assert "The download failed, so smoke mode goes on with a random stand-in: could not download" in out
+    assert info.why in out and info.why in info.describe()  # notebooks print describe() with verbose=False
     assert torch.equal(net.classifier[6].weight, make_standin_vgg16().classifier[6].weight)
 
 

@@ -38,12 +38,14 @@ class WeightsUnavailableError(RuntimeError):
 @dataclass(frozen=True)
 class WeightsInfo:
     """What :func:`load_vgg16` loaded: ``source`` "checkpoint" (``path``, ``sha256``; ``genuine`` only for
-    the real ImageNet file) or "standin" (random weights, smoke mode only; no path or sha256)."""
+    the real ImageNet file) or "standin" (random weights, smoke mode only; no path or sha256; ``why``
+    says why the real weights could not be had)."""
 
     source: str
     path: Path | None
     sha256: str | None
     genuine: bool
+    why: str = ""
 
     @property
     def label(self) -> str:
@@ -56,7 +58,7 @@ class WeightsInfo:
     def describe(self) -> str:
         """One or more lines for the notebook to print."""
         if self.source == "standin":
-            return STANDIN_BANNER
+            return (self.why + "\n" if self.why else "") + STANDIN_BANNER
         if self.genuine:
             return f"ImageNet weights loaded from {self.path} (sha256 {self.sha256[:8]}..., genuine)."
         return ("#" * 80 + f"\n#  NOT THE IMAGENET CHECKPOINT: {self.path}\n#  has sha256 "
@@ -105,10 +107,11 @@ def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: b
                 raise WeightsUnavailableError(
                     f"{CHECKPOINT_FILENAME} is not in {path.parent} and the download failed: {err}\n"
                     f"{hint}\nTo run the code paths without them, use smoke mode (COURSE_SMOKE=1).") from None
+            info = WeightsInfo("standin", path=None, sha256=None, genuine=False,
+                               why=f"The download failed, so smoke mode goes on with a random stand-in: {err} {hint}")
             if verbose:
-                print(f"The download failed, so smoke mode goes on with a random stand-in: {err} {hint}\n"
-                      + STANDIN_BANNER)
-            return make_standin_vgg16(), WeightsInfo("standin", path=None, sha256=None, genuine=False)
+                print(info.describe())
+            return make_standin_vgg16(), info
         if verbose:
             print(done)
     state = read_state_dict(path, "cpu", fix=WEIGHTS_FIX)
