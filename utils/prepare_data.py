@@ -23,7 +23,7 @@ from collections import namedtuple
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from tqdm.auto import tqdm
+from utils.progress import tqdm
 
 from utils.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
 from utils.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums

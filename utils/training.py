@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from tqdm.auto import tqdm
+from utils.progress import tqdm
 
 from utils.atomic_write import atomic_open
 from utils.course_mode import get_course_mode
