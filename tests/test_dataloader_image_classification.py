@@ -180,3 +180,9 @@ def test_normalize_uses_imagenet_statistics() -> None:
 def test_transform_rejects_an_unknown_phase() -> None:
     with pytest.raises(ValueError, match="phase"):
         ImageTransform(SIZE, MEAN, STD)(_photo(), "test")
+
+
+def test_a_folder_is_not_called_a_corrupt_image(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="is not a readable image file") as err:
+        load_rgb_image(tmp_path)  # once: "probably truncated or corrupt: delete it"
+    assert "delete" not in str(err.value)

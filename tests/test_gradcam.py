@@ -59,3 +59,11 @@ def test_explaining_the_other_class_and_no_leftover_hook() -> None:
     assert float(cam.max()) == 0.0  # the square only speaks against class 1: no positive evidence
     assert not net[1]._forward_hooks  # the hook was removed
     assert all(p.grad is None for p in net.parameters())  # the network's gradients were not touched
+
+
+def test_a_layer_the_network_does_not_use_or_without_maps_is_one_clear_error() -> None:
+    torch.manual_seed(0)
+    net, image = _tiny_net(), torch.randn(3, 16, 16)
+    for layer in (nn.Conv2d(1, 1, 1), net[-1]):  # never called / a Linear with (1, C) output
+        with pytest.raises(ValueError, match="target_layer must be a convolution block"):
+            grad_cam(net, image, layer)

@@ -510,7 +510,7 @@ def test_messages_name_the_real_file_and_the_real_fix(kit) -> None:
     write_sha256sums(kit["mirror"] / pd.MIRROR_SUMS, {pd.DOG_PHOTO.name: "0" * 64})
     (kit["data"] / pd.DOG_PHOTO.name).unlink()
     status, out, err = kit["run"]("--mirror", str(kit["mirror"]))
-    assert "1 file(s) put in place" in out and "nothing in data/ was changed" not in err
+    assert "1 file(s) put in place" in out and "Nothing was changed" not in err
     assert f"mirror file {kit['mirror'] / pd.DOG_PHOTO.name} does not match" in _one_line(err)
 
 

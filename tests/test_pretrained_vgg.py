@@ -176,3 +176,14 @@ def test_an_interrupted_download_leaves_nothing_the_next_run_keeps(tmp_path: Pat
     with pytest.raises(WeightsUnavailableError):
         load_vgg16(FULL_MODE, progress=False, verbose=False)  # offline: the download fails
     assert list(checkpoints.iterdir()) == []
+
+
+def test_an_unwritable_hub_cache_is_one_line_and_smoke_mode_goes_on(tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where TORCH_HOME's hub/ folder would have to go")
+    monkeypatch.setenv("TORCH_HOME", str(blocker))
+    with pytest.raises(WeightsUnavailableError) as err:  # once a raw FileExistsError/NotADirectoryError
+        load_vgg16(FULL_MODE, progress=False, verbose=False)
+    assert "cannot be written" in str(err.value) and "TORCH_HOME" in str(err.value)
+    net, info = load_vgg16(SMOKE_MODE, progress=False, verbose=False)
+    assert info.source == "standin" and "cannot be written" in info.describe()

@@ -20,6 +20,8 @@ from utils.paths import SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
 SMOKE_ENV_VAR = "COURSE_SMOKE"
 #: The environment variable that chooses the arithmetic: "auto" (default) or "fp32".
 PRECISION_ENV_VAR = "COURSE_PRECISION"
+#: Its values: "auto" (``utils.precision`` chooses) or "fp32" (the book's arithmetic).
+PRECISIONS = ("auto", "fp32")
 
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 _FALSE_WORDS = {"", "0", "false", "no", "off"}
@@ -80,7 +82,7 @@ def get_course_mode(environ: Mapping[str, str] | None = None) -> CourseMode:
         raise ValueError(f"{SMOKE_ENV_VAR}={env.get(SMOKE_ENV_VAR)!r} is not understood: "
                          f"use {SMOKE_ENV_VAR}=1 for smoke mode or leave it unset for the full course.")
     precision = env.get(PRECISION_ENV_VAR, "").strip().lower() or "auto"
-    if precision not in ("auto", "fp32"):
+    if precision not in PRECISIONS:
         raise ValueError(f"{PRECISION_ENV_VAR}={env.get(PRECISION_ENV_VAR)!r} is not understood: use "
                          f"{PRECISION_ENV_VAR}=fp32 for the book's exact arithmetic or leave it unset (auto).")
     return mode if precision == mode.precision else replace(mode, precision=precision)

@@ -107,6 +107,9 @@ def load_rgb_image(path: str | Path) -> Image.Image:
     except UnidentifiedImageError:
         raise ValueError(f"{path} is not a readable image (PIL cannot identify it). Delete or replace the "
                          "file; `python -m utils.prepare_data` restores the data set.") from None
+    except (IsADirectoryError, PermissionError) as err:
+        raise ValueError(f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
+                         "or .png file you may read.") from None
     except OSError as err:  # truncated or otherwise damaged pixel data
         raise ValueError(f"{path} could not be decoded ({err}). The file is probably truncated or corrupt: "
                          "delete it, or restore the data set with `python -m utils.prepare_data`.") from None

@@ -20,6 +20,9 @@ def grad_cam(net: nn.Module, image: torch.Tensor, target_layer: nn.Module,
         with torch.enable_grad():
             inputs = image.unsqueeze(0).requires_grad_(True)  # so the graph exists even if net is frozen
             logits = net(inputs)                               # (1, num_classes)
+            if not feature_maps or feature_maps[0].dim() != 4:
+                raise ValueError("target_layer must be a convolution block that net's forward pass uses "
+                                 "(for VGG16: net.features[29]), with maps of shape (1, K, h, w)")
             if class_idx is None:
                 class_idx = int(logits.argmax(dim=1))
             activations = feature_maps[0]                      # (1, K, h, w)

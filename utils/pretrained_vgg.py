@@ -101,7 +101,10 @@ def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: b
             print(f"{CHECKPOINT_FILENAME} is not in {path.parent} yet: downloading it once (528 MB).")
         try:
             done = prefetch_weights(mirror=None, progress=progress)
-        except DownloadError as err:  # no network
+        except (DownloadError, OSError) as err:  # no network, or a hub cache folder we cannot write
+            if isinstance(err, OSError):
+                err = (f"{path.parent} cannot be written ({err.strerror or err}); "
+                       "set TORCH_HOME to a writable folder.")
             hint = PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent)
             if not mode.allow_standin:
                 raise WeightsUnavailableError(
