@@ -87,7 +87,7 @@ notebooks: data  ## only the notebooks, in smoke mode
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 notebooks
 
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
-	$(PY) -m utils.benchmark
+	$(PY) -m utils.tools.benchmark
 
 lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after testing it)
 	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new

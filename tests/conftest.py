@@ -11,7 +11,7 @@ import pytest
 matplotlib.use("Agg")  # figures are drawn without a display
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from utils.paths import HYMENOPTERA_DIR, REPO_ROOT
+from utils.settings.paths import HYMENOPTERA_DIR, REPO_ROOT
 
 _real_connect = socket.socket.connect
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.atomic_write import atomic_open
+from utils.datalib.atomic_write import atomic_open
 
 
 def test_written_file_appears_whole_with_usual_permissions(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests for utils.checkpoints: atomic save, safe load, and clear errors for bad files."""
+"""Tests for utils.support.checkpoints: atomic save, safe load, and clear errors for bad files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from utils.checkpoints import (
+from utils.support.checkpoints import (
     CheckpointError,
     keep_earlier_file,
     load_state_dict,
@@ -173,7 +173,7 @@ def test_keep_earlier_file_without_a_file_does_nothing(tmp_path: Path, capsys) -
 
 
 def test_smoke_outputs_are_replaced_without_a_copy(tmp_path: Path, monkeypatch, capsys) -> None:
-    import utils.atomic_write as atomic_write
+    import utils.datalib.atomic_write as atomic_write
 
     monkeypatch.setattr(atomic_write, "SMOKE_WEIGHTS_DIR", tmp_path)  # every smoke run: no pile of copies
     path = save_state_dict(tiny_net(seed=1), tmp_path / "w.pth")

@@ -7,9 +7,9 @@ import random
 import pytest
 import torch
 
-from utils.course_mode import FULL_MODE, SMOKE_MODE, get_course_mode
-from utils.device import select_device
-from utils.notebook_setup import seed_everything
+from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, get_course_mode
+from utils.settings.device import select_device
+from utils.settings.notebook_setup import seed_everything
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES", " on "])

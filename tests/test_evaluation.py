@@ -1,4 +1,4 @@
-"""Tests for utils.evaluation: predictions over a loader, confusion matrix, and the figures."""
+"""Tests for utils.support.evaluation: predictions over a loader, confusion matrix, and the figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from matplotlib.colors import to_rgba
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from utils.evaluation import (
+from utils.support.evaluation import (
     MISTAKE_COLOR,
     Predictions,
     confusion_matrix,
@@ -20,7 +20,7 @@ from utils.evaluation import (
     predict_image,
     show_prediction_gallery,
 )
-from utils.precision import SpeedSettings, choose_speed_settings
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.training import EpochStats, History
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from utils.imagenet_inference import ILSVRCPredictor, Prediction, load_class_index
-from utils.paths import CLASS_INDEX_PATH
+from utils.settings.paths import CLASS_INDEX_PATH
 
 
 @pytest.fixture()

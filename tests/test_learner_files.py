@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from utils.course_mode import FULL_MODE, SMOKE_MODE
-from utils.paths import REPO_ROOT, SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
+from utils.settings.course_mode import FULL_MODE, SMOKE_MODE
+from utils.settings.paths import REPO_ROOT, SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
 from utils.training import load_run_summary, run_summary_path, save_run_summary
 
 

@@ -7,7 +7,7 @@ from torch import nn
 from torchinfo import ModelStatistics
 from torchinfo.layer_info import LayerInfo
 
-from utils.model_summary import count_parameters, layer_table
+from utils.support.model_summary import count_parameters, layer_table
 from utils.pretrained_vgg import VGG16_NUM_PARAMETERS, make_standin_vgg16
 
 

@@ -13,9 +13,9 @@ import torch
 from torch import nn, optim
 from torch.utils.data import DataLoader
 
-import utils.precision as precision
-from utils.course_mode import get_course_mode
-from utils.precision import SpeedSettings, choose_speed_settings
+import utils.settings.precision as precision
+from utils.settings.course_mode import get_course_mode
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.training import make_dataloaders, train_model
 
 
@@ -210,7 +210,7 @@ def test_fp16_with_a_grad_scaler_trains() -> None:
 
 def test_without_native_bf16_the_cpu_falls_back_to_fp32() -> None:
     """The real fallback: ONEDNN_MAX_CPU_ISA=AVX2 makes oneDNN act like a CPU without bf16."""
-    code = ("import torch; from utils.precision import choose_speed_settings as c; "
+    code = ("import torch; from utils.settings.precision import choose_speed_settings as c; "
             "s = c('cpu'); print(s.autocast_dtype, s.channels_last)")
     env = {**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX2"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

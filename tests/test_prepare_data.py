@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from utils import prepare_data as pd
-from utils.checksums import read_sha256sums, sha256_file, write_sha256sums
+from utils.datalib.checksums import read_sha256sums, sha256_file, write_sha256sums
 
 shutil_usage = namedtuple("shutil_usage", "total used free")
 
@@ -365,7 +365,7 @@ def test_a_killed_run_leaves_nothing_the_next_run_keeps(kit) -> None:
 
     hub = kit["root"] / "torch" / "hub" / "checkpoints"
     hub.mkdir(parents=True)
-    code = ("import sys, time; from utils.atomic_write import fetch_dir\n"
+    code = ("import sys, time; from utils.datalib.atomic_write import fetch_dir\n"
             "with fetch_dir(sys.argv[1]) as a, fetch_dir(sys.argv[2]) as b:\n"
             "    (a / 'half.zip').write_bytes(b'x' * 1000); print('ready', flush=True); time.sleep(60)")
     child = subprocess.Popen([sys.executable, "-c", code, str(kit["data"]), str(hub)],

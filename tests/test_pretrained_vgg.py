@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from utils.course_mode import FULL_MODE, SMOKE_MODE
+from utils.settings.course_mode import FULL_MODE, SMOKE_MODE
 from utils.pretrained_vgg import (
     CHECKPOINT_FILENAME,
     GENUINE_SHA256_PREFIX,
@@ -46,7 +46,7 @@ def test_hub_path_honours_torch_home(tmp_path: Path, monkeypatch) -> None:
 
 def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home: Path, monkeypatch,
                                                               capsys) -> None:
-    from utils import checksums
+    from utils.datalib import checksums
 
     monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
     hashed = []
@@ -152,7 +152,7 @@ def test_a_bad_cached_file_is_one_clear_error(tmp_path: Path, monkeypatch, conte
 
 
 def test_the_hash_cache_is_keyed_by_size_and_mtime(tmp_path: Path, monkeypatch) -> None:
-    from utils import checksums
+    from utils.datalib import checksums
 
     calls = []
     real = checksums.sha256_file

@@ -8,7 +8,7 @@ import pytest
 import tqdm.auto
 import tqdm.std
 
-import utils.progress
+import utils.settings.progress
 
 
 @pytest.mark.parametrize("jupyterlab", [True, False])
@@ -18,8 +18,8 @@ def test_widgets_only_under_jupyterlab(monkeypatch: pytest.MonkeyPatch, jupyterl
     else:
         monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     try:
-        progress = importlib.reload(utils.progress)
+        progress = importlib.reload(utils.settings.progress)
         assert progress.tqdm is (tqdm.auto.tqdm if jupyterlab else tqdm.std.tqdm)
     finally:
         monkeypatch.undo()
-        importlib.reload(utils.progress)
+        importlib.reload(utils.settings.progress)

@@ -16,7 +16,7 @@ from torch import nn, optim
 from torch.utils.data import DataLoader, TensorDataset
 from torchvision import models
 
-from utils.precision import SpeedSettings, choose_speed_settings
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.training import (
     FINE_TUNING_GROUPS,
     TRANSFER_LEARNING_PARAM_NAMES,

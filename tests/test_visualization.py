@@ -10,7 +10,7 @@ from PIL import Image
 from torchvision import transforms
 
 from utils.dataloader_image_classification import MEAN, STD
-from utils.visualization import (center_crop_region, channel_stats, denormalize, format_channel_stats,
+from utils.support.visualization import (center_crop_region, channel_stats, denormalize, format_channel_stats,
                                  plot_channel_histograms, plot_topk, show_image_grid,
                                  show_images_side_by_side, show_kept_regions, show_topk_panels,
                                  tensor_to_image, to_display_array)

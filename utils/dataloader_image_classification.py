@@ -13,7 +13,7 @@ import torch.utils.data as data
 from PIL import Image, ImageOps, UnidentifiedImageError
 from torchvision import transforms
 
-from utils.paths import HYMENOPTERA_DIR
+from utils.settings.paths import HYMENOPTERA_DIR
 
 #: Input size VGG16 was trained with.
 SIZE = 224

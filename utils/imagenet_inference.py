@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from utils.paths import CLASS_INDEX_PATH
+from utils.settings.paths import CLASS_INDEX_PATH
 
 
 class Prediction(NamedTuple):

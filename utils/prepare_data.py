@@ -23,12 +23,12 @@ from collections import namedtuple
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from utils.progress import tqdm
+from utils.settings.progress import tqdm
 
-from utils.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
-from utils.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
-from utils.paths import DATA_DIR, VGG16_SHA256_PREFIX, hub_checkpoints_dir
-from utils.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
+from utils.datalib.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
+from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
+from utils.settings.paths import DATA_DIR, VGG16_SHA256_PREFIX, hub_checkpoints_dir
+from utils.settings.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 
 MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
 #: One file in ``data/``: its name (also its name in a mirror), source URL and SHA-256.

@@ -15,10 +15,10 @@ from torch import nn
 from torchvision import models
 from torchvision.models import VGG16_Weights
 
-from utils.checkpoints import CheckpointError, load_into, read_state_dict  # noqa: F401 (re-exported)
-from utils.checksums import cached_sha256
-from utils.course_mode import STANDIN_BANNER, CourseMode, get_course_mode
-from utils.paths import VGG16_CHECKPOINT_FILENAME, VGG16_SHA256_PREFIX, hub_checkpoints_dir
+from utils.support.checkpoints import CheckpointError, load_into, read_state_dict  # noqa: F401 (re-exported)
+from utils.datalib.checksums import cached_sha256
+from utils.settings.course_mode import STANDIN_BANNER, CourseMode, get_course_mode
+from utils.settings.paths import VGG16_CHECKPOINT_FILENAME, VGG16_SHA256_PREFIX, hub_checkpoints_dir
 from utils.prepare_data import DownloadError, prefetch_weights
 
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1  #: the weights every notebook uses

@@ -17,14 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
-from utils.progress import tqdm
+from utils.settings.progress import tqdm
 
-from utils.atomic_write import atomic_open
-from utils.course_mode import get_course_mode
-from utils.device import select_device
-from utils.model_summary import count_parameters
-from utils.paths import WEIGHTS_DIR
-from utils.precision import SpeedSettings, choose_speed_settings
+from utils.datalib.atomic_write import atomic_open
+from utils.settings.course_mode import get_course_mode
+from utils.settings.device import select_device
+from utils.support.model_summary import count_parameters
+from utils.settings.paths import WEIGHTS_DIR
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 
 #: The book's batch size.
 BATCH_SIZE = 32
@@ -176,8 +176,9 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     """Validate once (epoch 0), then train and validate ``num_epochs`` times; returns a :class:`History`.
 
     ``dataloaders_dict`` is ``{"train", "val"}`` yielding ``(inputs (B, 3, H, W), labels (B,))``. ``net`` moves to
-    ``device`` (default :func:`utils.device.select_device`) and is left there in eval mode. ``speed`` (layout,
-    autocast) defaults to ``utils.precision``'s choice; ``progress`` shows tqdm bars; ``verbose`` prints each phase.
+    ``device`` (default :func:`utils.settings.device.select_device`) and is left there in eval mode. ``speed``
+    (layout, autocast) defaults to ``utils.settings.precision``'s choice; ``progress`` shows tqdm bars; ``verbose``
+    prints each phase.
     """
     if num_epochs < 0:
         raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from utils.course_mode import CourseMode, get_course_mode
-from utils.device import select_device
-from utils.precision import SpeedSettings, choose_speed_settings
-from utils.paths import DATA_DIR, REPO_ROOT
+from utils.settings.course_mode import CourseMode, get_course_mode
+from utils.settings.device import select_device
+from utils.settings.precision import SpeedSettings, choose_speed_settings
+from utils.settings.paths import DATA_DIR, REPO_ROOT
 
 #: The book's seed.
 DEFAULT_SEED = 1234

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from utils.paths import SMOKE_WEIGHTS_DIR
+from utils.settings.paths import SMOKE_WEIGHTS_DIR
 
 #: Temporary folders of the data tool and the weights download start with this.
 FETCH_PREFIX = ".fetch-"

@@ -2,7 +2,7 @@
 
 Full mode (default): every image and the real ImageNet weights, as in the book. Smoke mode (``COURSE_SMOKE=1``):
 a small, class-balanced, fixed subset, so that every notebook runs in about a minute on a 2-core CPU, and a
-random VGG16 may stand in for missing weights. ``COURSE_PRECISION=fp32`` turns off ``utils.precision``'s speed
+random VGG16 may stand in for missing weights. ``COURSE_PRECISION=fp32`` turns off ``utils.settings.precision``'s speed
 settings. Notebooks never branch on the mode: they pass :func:`get_course_mode`'s answer to the helpers.
 """
 
@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Mapping, Sequence
 
-from utils.paths import SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
+from utils.settings.paths import SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
 
 #: The one environment variable that switches smoke mode on.
 SMOKE_ENV_VAR = "COURSE_SMOKE"
 #: The environment variable that chooses the arithmetic: "auto" (default) or "fp32".
 PRECISION_ENV_VAR = "COURSE_PRECISION"
-#: Its values: "auto" (``utils.precision`` chooses) or "fp32" (the book's arithmetic).
+#: Its values: "auto" (``utils.settings.precision`` chooses) or "fp32" (the book's arithmetic).
 PRECISIONS = ("auto", "fp32")
 
 _TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -30,7 +30,7 @@ _FALSE_WORDS = {"", "0", "false", "no", "off"}
 @dataclass(frozen=True)
 class CourseMode:
     """What the run mode allows: ``images_per_class`` per phase (None: all), ``num_epochs`` for ``train_model``,
-    whether a random stand-in VGG16 is allowed, and ``precision`` "auto" (``utils.precision``) or "fp32"."""
+    whether a random stand-in VGG16 is allowed, and ``precision`` "auto" (``utils.settings.precision``) or "fp32"."""
 
     smoke: bool
     images_per_class: int | None

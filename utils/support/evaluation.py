@@ -1,6 +1,7 @@
 """Look at what a trained classifier does: predictions, confusion matrix, learning curves, galleries.
 
-Predictions use ``utils.precision``'s speed settings and return fp32 probabilities; figures return the ``Figure``.
+Predictions use ``utils.settings.precision``'s speed settings and return fp32 probabilities; figures return
+the ``Figure``.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from utils.course_mode import get_course_mode
+from utils.settings.course_mode import get_course_mode
 from utils.dataloader_image_classification import CLASS_NAMES
-from utils.device import select_device
-from utils.precision import SpeedSettings, choose_speed_settings
+from utils.settings.device import select_device
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.training import History
-from utils.visualization import show_image_grid, show_topk_panels
+from utils.support.visualization import show_image_grid, show_topk_panels
 
 #: Title colours in galleries.
 CORRECT_COLOR = "darkgreen"

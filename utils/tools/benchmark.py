@@ -1,6 +1,6 @@
 """Speed of the book's fp32 loop against channels_last and mixed precision, on this machine.
 
-``python -m utils.benchmark`` (``make benchmark``; ``--quick``: a short run). Speed depends on the weights'
+``python -m utils.tools.benchmark`` (``make benchmark``; ``--quick``: a short run). Speed depends on the weights'
 shapes, not values, so a stand-in VGG16 with the 2-class head is timed (no download). Printed, never asserted.
 """
 
@@ -16,8 +16,8 @@ from torch import nn
 
 from utils.dataloader_image_classification import (MEAN, SIZE, STD, HymenopteraDataset, ImageTransform,
                                                    make_datapath_list)
-from utils.device import select_device
-from utils.precision import SpeedSettings, choose_speed_settings
+from utils.settings.device import select_device
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.pretrained_vgg import make_standin_vgg16
 
 #: What is timed: inference, a transfer-learning step (only classifier.6 learns), a fine-tuning step.
@@ -116,7 +116,7 @@ def bench_loading(n: int) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m utils.benchmark", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m utils.tools.benchmark", description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=32, help="images per step (default 32, the book's)")
     parser.add_argument("--steps", type=int, default=2, help="timed steps per figure, after 1 warm-up (default 2)")
     parser.add_argument("--quick", action="store_true", help="batch 4, 1 timed step: a rough figure in about a minute")

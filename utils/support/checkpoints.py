@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from utils.atomic_write import atomic_open, keep_earlier_file
+from utils.datalib.atomic_write import atomic_open, keep_earlier_file
 
 __all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
            "save_state_dict"]

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 #: The repository root (the folder holding ``notebooks/``, ``utils/`` and ``data/``).
-REPO_ROOT: Path = Path(__file__).resolve().parents[1]
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 
 #: Downloaded data lives here (git-ignored, prepared by ``python -m utils.prepare_data``).
 DATA_DIR: Path = REPO_ROOT / "data"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
-from utils.course_mode import PRECISIONS
+from utils.settings.course_mode import PRECISIONS
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
 _FP32_HINT = "set COURSE_PRECISION=fp32 for the book's exact arithmetic"

@@ -1,0 +1,1 @@
+"""Tools for teachers and contributors: ``python -m utils.tools.benchmark``."""
