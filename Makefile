@@ -23,10 +23,10 @@ KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge hub-check
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,23 @@ notebooks: data  ## only the notebooks, in smoke mode
 
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
 	$(PY) -m utils.tools.benchmark
+
+# A classroom hub: JupyterHub and nbgitpuller in .venv, configurable-http-proxy (npm, the locked version) in build/.
+HUB_STAMP = $(VENV)/.installed-classroom
+HUB_PROXY = build/hub-proxy/node_modules/.bin/configurable-http-proxy
+
+$(HUB_STAMP): $(STAMP) classroom/requirements.txt $(CONSTRAINTS)
+	$(PY) -m pip install $(PIP_CONSTRAINTS) -r classroom/requirements.txt
+	touch $@
+
+$(HUB_PROXY): classroom/proxy/package.json classroom/proxy/package-lock.json
+	mkdir -p build/hub-proxy
+	cp classroom/proxy/package.json classroom/proxy/package-lock.json build/hub-proxy/
+	cd build/hub-proxy && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub-check: data $(HUB_STAMP) $(HUB_PROXY)  ## the course on a real JupyterHub here: 3 learners at once (as root)
+	$(PY) classroom/hub_check.py
 
 lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after testing it)
 	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
