@@ -10,6 +10,7 @@ import pytest
 import torch
 from torch import nn
 
+from utils.settings.paths import CoursePaths
 from utils.support.checkpoints import (
     CheckpointError,
     keep_earlier_file,
@@ -172,10 +173,8 @@ def test_keep_earlier_file_without_a_file_does_nothing(tmp_path: Path, capsys) -
     assert capsys.readouterr().out == "" and list(tmp_path.iterdir()) == []
 
 
-def test_smoke_outputs_are_replaced_without_a_copy(tmp_path: Path, monkeypatch, capsys) -> None:
-    import utils.datalib.atomic_write as atomic_write
-
-    monkeypatch.setattr(atomic_write, "SMOKE_WEIGHTS_DIR", tmp_path)  # every smoke run: no pile of copies
-    path = save_state_dict(tiny_net(seed=1), tmp_path / "w.pth")
+def test_smoke_outputs_are_replaced_without_a_copy(tmp_path: Path, capsys) -> None:
+    smoke = CoursePaths(tmp_path, tmp_path, tmp_path, smoke=True).weights_dir  # every smoke run: no pile of copies
+    path = save_state_dict(tiny_net(seed=1), smoke / "w.pth")
     save_state_dict(tiny_net(seed=2), path)
-    assert [p.name for p in tmp_path.iterdir()] == ["w.pth"] and capsys.readouterr().out == ""
+    assert [p.name for p in smoke.iterdir()] == ["w.pth"] and capsys.readouterr().out == ""

@@ -8,16 +8,20 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from utils.settings.course_mode import FULL_MODE, SMOKE_MODE
-from utils.settings.paths import REPO_ROOT, SMOKE_WEIGHTS_DIR, WEIGHTS_DIR
+from utils.settings.environment import REPO_ROOT
+from utils.settings.notebook_setup import setup_notebook
 from utils.training import load_run_summary, run_summary_path, save_run_summary
 
+WEIGHTS_DIR = REPO_ROOT / "weights"
+SMOKE_WEIGHTS_DIR = REPO_ROOT / "build" / "smoke" / "weights"
 
-def test_smoke_mode_saves_outside_the_learners_weights_folder() -> None:
-    assert FULL_MODE.weights_dir == WEIGHTS_DIR == REPO_ROOT / "weights"
-    assert SMOKE_MODE.weights_dir == SMOKE_WEIGHTS_DIR == REPO_ROOT / "build" / "smoke" / "weights"
+
+def test_smoke_mode_saves_outside_the_learners_weights_folder(tmp_path: Path) -> None:
+    assert setup_notebook(verbose=False, environ={}).paths.weights_dir == WEIGHTS_DIR
+    assert setup_notebook(verbose=False, environ={"COURSE_SMOKE": "1"}).paths.weights_dir == SMOKE_WEIGHTS_DIR
     assert WEIGHTS_DIR not in SMOKE_WEIGHTS_DIR.parents
-    assert run_summary_path("fine_tuning", SMOKE_MODE.weights_dir).parent == SMOKE_WEIGHTS_DIR
+    elsewhere = setup_notebook(verbose=False, environ={"COURSE_OUTPUT_DIR": str(tmp_path)}).paths
+    assert elsewhere.weights_dir == tmp_path / "weights" and elsewhere.data_dir == REPO_ROOT / "data"
 
 
 def test_saving_a_summary_again_keeps_the_earlier_one(tmp_path: Path, capsys) -> None:

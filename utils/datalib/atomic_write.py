@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from utils.settings.paths import SMOKE_WEIGHTS_DIR
 
 #: Temporary folders of the data tool and the weights download start with this.
 FETCH_PREFIX = ".fetch-"
@@ -22,7 +21,7 @@ def keep_earlier_file(path: str | Path) -> Path | None:
     """Move an existing ``path`` aside to ``<stem>.<its mtime>[-N]<suffix>`` (no backup is overwritten) and say so
     in one line. Returns the new place, or None if there was no file or it is a disposable smoke-run output."""
     path = Path(path)
-    if not path.exists() or SMOKE_WEIGHTS_DIR in path.resolve().parents:
+    if not path.exists() or path.resolve().parent.parts[-3:] == ("build", "smoke", "weights"):
         return None
     stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S")
     backup, n = path.with_name(f"{path.stem}.{stamp}{path.suffix}"), 1
