@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -87,12 +88,12 @@ def free_port() -> int:
 
 # ---------------------------------------------------------------- throwaway users, and nothing left behind
 def processes_of(uid: int) -> list[int]:
-    """The ids of the running processes owned by ``uid`` (from /proc)."""
+    """The ids of the live (not zombie) processes owned by ``uid``, from /proc."""
     pids = []
     for status in Path("/proc").glob("[0-9]*/status"):
-        with contextlib.suppress(OSError):
-            uid_line = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
-            if int(uid_line.split()[1]) == uid:
+        with contextlib.suppress(OSError, StopIteration):
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith("Z"):
                 pids.append(int(status.parent.name))
     return pids
 
@@ -106,7 +107,7 @@ def remove_user(name: str) -> None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, sig)
             time.sleep(0.5)
-        subprocess.run(["userdel", "--remove", name], check=True, stderr=subprocess.DEVNULL)
+        subprocess.run(["userdel", "--force", "--remove", name], check=True, stderr=subprocess.DEVNULL)
 
 
 def leftover_users() -> list[str]:
@@ -384,7 +385,8 @@ def execute(ws: websocket.WebSocket, code: str, timeout: float = 600) -> str:
         if time.monotonic() > deadline:
             raise CheckFailed(f"a cell ran over {timeout} s")
     if reply["status"] != "ok":
-        raise CheckFailed("a cell failed:\n" + "\n".join(reply.get("traceback", [])) + "\n" + "".join(texts)[-2000:])
+        trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(reply.get("traceback", [])))  # without terminal colours
+        raise CheckFailed(f"a cell failed:\n{code[:500]}\n{''.join(texts)[-1500:]}\n{trace[-3000:]}")
     return "".join(texts)
 
 
