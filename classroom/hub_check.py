@@ -121,19 +121,22 @@ def throwaway_users(names: list[str], home_root: Path) -> Iterator[list[str]]:
     for name in leftover_users():
         log(f"removing {name}, left by an earlier run")
         remove_user(name)
-    created = []
+    uids = {}
     try:
         for name in names:
             subprocess.run(["useradd", "--create-home", "--home-dir", str(home_root / name), "--shell", "/bin/bash",
                             "--comment", USER_MARK, name], check=True)
-            created.append(name)
+            uids[name] = pwd.getpwnam(name).pw_uid
             (home_root / name).chmod(0o700)
-        yield created
+        yield list(uids)
     finally:
-        for name in created:
+        for name in uids:
             remove_user(name)
-        if left := [n for n in created if n in leftover_users()]:
-            raise CheckFailed(f"users left behind: {left}")
+        left = [f"{n} (user)" for n in uids if n in leftover_users()] + [f"{n} (home)" for n in uids
+                                                                         if (home_root / n).exists()]
+        left += [f"process {pid}" for uid in uids.values() for pid in processes_of(uid)]
+        if left:
+            raise CheckFailed(f"left behind: {', '.join(left)}")
 
 
 # ---------------------------------------------------------------- what the learners get
@@ -265,9 +268,12 @@ def jupyterhub(state: Path, settings: dict[str, object], environment: dict[str, 
         deadline = time.monotonic() + 60
         while not ok(f"{url}hub/api"):
             if hub.poll() is not None or time.monotonic() > deadline:
-                raise CheckFailed(f"JupyterHub did not start:\n{(state / 'jupyterhub.log').read_text()[-3000:]}")
+                raise CheckFailed("JupyterHub did not start (its log is above)")
             time.sleep(0.5)
         yield url
+    except BaseException:
+        print(f"JupyterHub's log, the end:\n{(state / 'jupyterhub.log').read_text()[-4000:]}", file=sys.stderr)
+        raise
     finally:
         hub.terminate()  # JupyterHub stops the servers it spawned and the proxy (cleanup_servers, cleanup_proxy)
         try:
@@ -502,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     except CheckFailed as err:
         print(f"\nhub-check FAILED:\n{err}", file=sys.stderr)
         return 1
-    log("passed; every user, process and file it made is gone")
+    log("passed, and cleaned up: the hub, the learners' servers, users, homes and files are gone")
     return 0
 
 

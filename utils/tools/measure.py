@@ -2,7 +2,7 @@
 
 ``python -m utils.tools.measure [--modes smoke,full] [notebook ...]`` runs each notebook top to bottom in a fresh
 kernel (nbclient, as ``make run`` does), then asks that kernel for its peak resident memory (``getrusage``'s
-``ru_maxrss``, plus finished child processes such as DataLoader workers) and prints a Markdown table. The
+``ru_maxrss``, what the hub's memory limit must hold) and prints a Markdown table. The
 environment is passed on to the kernels (``COURSE_BATCH_SIZE``, ``TORCH_HOME``, ...); only ``COURSE_SMOKE`` is
 set per mode, and ``COURSE_OUTPUT_DIR`` to a temporary folder, so that nothing is saved into ``weights/``.
 """
@@ -23,11 +23,13 @@ import nbformat
 from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[2]
-#: Run in the kernel after the notebook: its peak memory (KiB on Linux) and the settings it ran with.
+#: Run in the kernel after the notebook: the kernel's peak resident memory (KiB on Linux) and the settings it ran
+#: with. Child processes are left out: the course's DataLoaders have no workers, and a forked child's maxrss counts
+#: the pages it shares with the kernel.
 PROBE = """\
 import json, resource
-_peak = sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-print(json.dumps({"peak_kib": _peak, "smoke": ctx.mode.smoke, "batch_size": getattr(ctx, "batch_size", None)}))
+print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "smoke": ctx.mode.smoke,
+                  "batch_size": ctx.batch_size}))
 """
 
 
