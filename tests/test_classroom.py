@@ -59,7 +59,8 @@ def test_config_yaml_sets_what_the_guide_promises():
     user = yaml.safe_load((CLASSROOM / "config.yaml").read_text())["singleuser"]
     assert user["image"]["tag"] not in ("", "latest")
     assert user["extraEnv"] == {"COURSE_DATA_DIR": "/srv/vgg16-course/data", "TORCH_HOME": "/srv/vgg16-course/torch",
-                                "COURSE_OUTPUT_DIR": "/home/jovyan/vgg16-course"}
+                                "COURSE_OUTPUT_DIR": "/home/jovyan/vgg16-course",
+                                "OMP_NUM_THREADS": str(user["cpu"]["limit"])}
     gib = {"G": 1, "M": 1 / 1024}
     memory = {k: float(v[:-1]) * gib[v[-1]] for k, v in user["memory"].items()}
     assert 0 < memory["guarantee"] <= memory["limit"] and 0 < user["cpu"]["guarantee"] <= user["cpu"]["limit"]
@@ -78,7 +79,7 @@ def test_jupyterhub_config_sets_only_spawner_settings_that_exist(monkeypatch: py
     assert set(config) == {"Spawner"} and set(config.Spawner) <= set(Spawner.class_trait_names())
     assert config.Spawner.environment.get_value({}) == {
         "COURSE_DATA_DIR": "/srv/elsewhere/data", "TORCH_HOME": "/srv/elsewhere/torch",
-        "COURSE_OUTPUT_DIR": "~/vgg16-course"}
+        "COURSE_OUTPUT_DIR": "~/vgg16-course", "OMP_NUM_THREADS": "2"}
 
 
 def load_hub_check():
