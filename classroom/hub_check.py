@@ -116,7 +116,7 @@ def leftover_users() -> list[str]:
 
 @contextlib.contextmanager
 def throwaway_users(names: list[str], home_root: Path) -> Iterator[list[str]]:
-    """System users ``names`` with private homes (0700, as TLJH makes them) under ``home_root``, removed on exit
+    """System users ``names`` with private homes (0700: hubs keep homes apart) under ``home_root``, removed on exit
     with their processes, also when the body fails; users left by an earlier, killed run are removed first."""
     for name in leftover_users():
         log(f"removing {name}, left by an earlier run")

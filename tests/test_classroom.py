@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -89,8 +90,39 @@ def load_hub_check():
     return module
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("useradd"),
-                    reason="creates a system user: needs root (CI runs as root)")
+root_only = pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("useradd"),
+                               reason="creates a system user: needs root (CI runs as root)")
+
+
+@pytest.fixture
+def open_dir():
+    """A folder other users may enter (pytest's tmp_path is 0700), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="hub-check-test-", dir="/srv" if Path("/srv").is_dir() else None))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@root_only
+def test_a_learner_can_run_the_staged_python_of_a_closed_venv(tmp_path: Path, open_dir: Path):
+    hub_check = load_hub_check()
+    (closed := tmp_path / "closed").mkdir(mode=0o700)  # like a clone under /root
+    (closed / "venv" / "bin").mkdir(parents=True)  # a venv as `python -m venv` makes it, without packages
+    cfg = f"home = {Path(sys._base_executable).parent}\ninclude-system-site-packages = false\n"
+    (closed / "venv" / "pyvenv.cfg").write_text(cfg)
+    (closed / "venv" / "bin" / "python").symlink_to(sys._base_executable)
+    python, env = hub_check.stage_environment(closed / "venv", open_dir / "env")
+    subprocess.run(["chmod", "-R", "a+rX", str(open_dir / "env")], check=True)
+    name = f"hubtest-{secrets.token_hex(3)}"
+    with hub_check.throwaway_users([name], open_dir):
+        run = subprocess.run([str(python), "-c", "import sys; print(sys.prefix)"], user=name, env=env,
+                             capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert Path(run.stdout.strip()) == python.parent.parent != (closed / "venv")
+    assert (closed / "venv" / "pyvenv.cfg").read_text() == cfg  # the original, not written through a hard link
+
+
+@root_only
 def test_hub_check_removes_its_users_and_their_processes_when_it_fails(tmp_path: Path):
     hub_check = load_hub_check()
     name = f"hubtest-{secrets.token_hex(3)}"
