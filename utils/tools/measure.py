@@ -10,6 +10,7 @@ set per mode, and ``COURSE_OUTPUT_DIR`` to a temporary folder, so that nothing i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -34,16 +35,29 @@ print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def measure(notebook: Path, smoke: bool, output_dir: Path) -> dict:
-    """Run ``notebook`` in a fresh kernel; ``{"seconds", "peak_mib", "smoke", "batch_size"}``."""
+    """Run ``notebook`` in a fresh kernel; ``{"seconds", "peak_mib", "smoke", "batch_size", "rises"}``, where
+    ``rises`` lists ``(MiB, cell number, first line)`` for each cell that raised the kernel's peak (Linux)."""
     nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     env = {**os.environ, "COURSE_SMOKE": "1" if smoke else "0", "COURSE_OUTPUT_DIR": str(output_dir)}
+    client = NotebookClient(nb, timeout=-1, kernel_name="python3",
+                            resources={"metadata": {"path": str(notebook.parent)}})
+    rises, peak = [], [0]
+
+    def after_cell(cell, cell_index: int, **_) -> None:
+        with contextlib.suppress(OSError, AttributeError, StopIteration):
+            status = Path(f"/proc/{client.km.provisioner.pid}/status").read_text().splitlines()
+            hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+            if hwm > peak[0]:
+                rises.append((hwm - peak[0], cell_index, cell.source.splitlines()[0] if cell.source else ""))
+                peak[0] = hwm
+
+    client.on_cell_executed = after_cell
     start = time.perf_counter()
-    NotebookClient(nb, timeout=-1, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
-                   ).execute(env=env)
+    client.execute(env=env)
     seconds = time.perf_counter() - start
     probe = json.loads(nb.cells[-1].outputs[-1]["text"].strip().splitlines()[-1])
-    return {"seconds": seconds, "peak_mib": probe.pop("peak_kib") / 1024, **probe}
+    return {"seconds": seconds, "peak_mib": probe.pop("peak_kib") / 1024, "rises": rises, **probe}
 
 
 def describe_run() -> str:
@@ -60,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/0*.ipynb")
     parser.add_argument("--modes", default="smoke,full", help="smoke, full or both (default smoke,full)")
+    parser.add_argument("--cells", action="store_true", help="also name the cells that raised each peak most")
     args = parser.parse_args(argv)
     args.modes = args.modes.split(",")
     if not set(args.modes) <= {"smoke", "full"}:
@@ -68,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(describe_run())
     columns = ["notebook"] + [f"{mode} mode: {what}" for mode in args.modes for what in ("time", "peak memory")]
     print("| " + " | ".join(columns) + " |", "|" + "---|" * len(columns), sep="\n", flush=True)
-    batch_sizes = set()
+    batch_sizes, notes = set(), []
     with tempfile.TemporaryDirectory(prefix="course-measure-") as output_dir:
         for notebook in notebooks:
             cells = []
@@ -76,8 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 result = measure(notebook, mode == "smoke", Path(output_dir))
                 batch_sizes.add(result["batch_size"])
                 cells += [f"{result['seconds']:.0f} s", f"{result['peak_mib'] / 1024:.2f} GiB"]
+                if args.cells:
+                    notes.append(f"{notebook.stem}, {mode} mode: " + "; ".join(
+                        f"+{mib:.0f} MiB in cell {i} ({line[:60]})" for mib, i, line in sorted(result["rises"])[-3:]))
             print(f"| {notebook.stem} | " + " | ".join(cells) + " |", flush=True)
-    print(f"Batch size as the notebooks report it: {', '.join(map(str, sorted(batch_sizes, key=str)))}")
+    print(f"Batch size as the notebooks report it: {', '.join(map(str, sorted(batch_sizes, key=str)))}", *notes,
+          sep="\n")
     return 0
 
 
