@@ -26,8 +26,9 @@ from pathlib import Path, PurePosixPath
 from utils.settings.progress import tqdm
 
 from utils.datalib.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
+from utils.datalib.atomic_write import stale_temp_report
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
-from utils.settings.paths import DATA_DIR, VGG16_SHA256_PREFIX, hub_checkpoints_dir
+from utils.settings.paths import DATA_DIR, VGG16_SHA256_PREFIX, WEIGHTS_DIR, hub_checkpoints_dir
 from utils.settings.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 
 MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
@@ -278,6 +279,7 @@ def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
                             else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
                  for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
+    problems += stale_temp_report(WEIGHTS_DIR)  # a killed save's .NAME.<pid>.tmp: "extra", it says its own fix
     weights = hub_checkpoints_dir() / WEIGHTS_NAME
     if weights.is_file() and not cached_sha256(weights).startswith(VGG16_SHA256_PREFIX):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
