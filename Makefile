@@ -21,6 +21,8 @@ TORCH_CPU_INDEX = https://download.pytorch.org/whl/cpu
 # (tests/test_notebooks_clean.py reads this line).
 KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
+# Where the notebooks save in full mode (COURSE_OUTPUT_DIR moves it), for `make clean` and `make purge`.
+WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(COURSE_OUTPUT_DIR)/weights,weights)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge
@@ -93,14 +95,20 @@ lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after 
 	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
-clean:  ## remove what the tools generated: build/, caches, left-over .fetch-* folders (keeps weights/, data/)
+clean:  ## remove what the tools generated: build/, caches, .fetch-* folders, temporary files of killed saves (keeps weights/, data/)
 	rm -rf build .pytest_cache .ruff_cache data/.fetch-*
 	rm -rf "$${TORCH_HOME:-$${XDG_CACHE_HOME:-$$HOME/.cache}/torch}"/hub/checkpoints/.fetch-*
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	@# A save killed mid-write leaves a hidden .NAME.<pid>.tmp (up to 540 MB); removed only if its process is gone.
+	@if [ -d "$(WEIGHTS)" ] && [ -x $(PY) ]; then $(PY) -c "import sys; from utils.datalib.atomic_write import \
+	  remove_stale_temp_files as r; r(sys.argv[1])" "$(WEIGHTS)"; fi
+	@if [ -n "$$(ls -A "$(WEIGHTS)" 2>/dev/null)" ]; then \
+	  echo "kept $(WEIGHTS)/: $$(du -sh "$(WEIGHTS)" | cut -f1) of your weights and summaries (make purge deletes them)"; fi
 
-purge:  ## delete YOUR trained weights and summaries in weights/ (lists them, asks first)
-	@if [ -z "$$(ls -A weights 2>/dev/null)" ]; then echo "weights/ is empty: nothing to delete."; exit 0; fi; \
-	echo "This deletes your trained weights and run summaries:"; ls -l weights; \
-	printf "Delete everything in weights/? [y/N] "; read answer || answer=; \
-	if [ "$$answer" = y ] || [ "$$answer" = yes ]; then rm -rf weights && echo "weights/ deleted."; \
+purge:  ## delete YOUR trained weights, earlier copies and summaries in weights/ (lists them, asks first)
+	@if [ -z "$$(ls -A "$(WEIGHTS)" 2>/dev/null)" ]; then echo "$(WEIGHTS)/ is empty: nothing to delete."; exit 0; fi; \
+	echo "This deletes your trained weights, their earlier copies and run summaries ($$(du -sh "$(WEIGHTS)" | cut -f1)):"; \
+	ls -lAh "$(WEIGHTS)"; \
+	printf "Delete everything in $(WEIGHTS)/? [y/N] "; read answer || answer=; \
+	if [ "$$answer" = y ] || [ "$$answer" = yes ]; then rm -rf "$(WEIGHTS)" && echo "$(WEIGHTS)/ deleted."; \
 	else echo "Nothing deleted."; fi
