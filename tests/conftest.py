@@ -11,7 +11,8 @@ import pytest
 matplotlib.use("Agg")  # figures are drawn without a display
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from utils.settings.paths import HYMENOPTERA_DIR, REPO_ROOT
+from utils.settings.environment import REPO_ROOT
+from utils.settings.paths import HYMENOPTERA_DIR
 
 _real_connect = socket.socket.connect
 

@@ -18,6 +18,7 @@ import torch
 import utils.datalib.atomic_write as aw
 from utils.datalib.atomic_write import (KEEP_COPIES, WriteError, atomic_open, earlier_copies, keep_earlier_file,
                                         remove_stale_temp_files, same_content, stale_temp_files, write_error)
+from utils.errors import CourseError
 from utils.support.checkpoints import save_state_dict
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def test_a_full_disk_is_one_line_and_the_earlier_file_stays(tmp_path: Path, erro
     message = str(err.value)
     assert "\n" not in message and str(tmp_path) in message and "537 MB" in message
     assert "COURSE_OUTPUT_DIR" in message and "make purge" in message
-    assert err.value.errno == errno.ENOSPC
+    assert err.value.errno == errno.ENOSPC and isinstance(err.value, CourseError)  # one line in Jupyter
     assert target.read_bytes() == b"the learner's earlier weights"
     assert [p.name for p in tmp_path.iterdir()] == [target.name], "no temporary and no copy left behind"
 
@@ -258,8 +259,11 @@ def test_the_next_save_removes_a_stale_temporary_and_says_so(tmp_path: Path, cap
 def test_verify_reports_leftovers_in_the_weights_folder(tmp_path: Path, monkeypatch) -> None:
     import utils.prepare_data as pd
 
-    (tmp_path / ".weights_fine_tuning.pth.999999999.tmp").write_bytes(b"x")
-    os.utime(tmp_path / ".weights_fine_tuning.pth.999999999.tmp", (0, 0))
-    monkeypatch.setattr(pd, "WEIGHTS_DIR", tmp_path)
+    leftover = tmp_path / "weights" / ".weights_fine_tuning.pth.999999999.tmp"  # pid 999999999 runs nowhere
+    leftover.parent.mkdir()
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (0, 0))
+    monkeypatch.setattr(pd, "OUTPUT_DIR", tmp_path)  # COURSE_OUTPUT_DIR: notebooks save into <it>/weights
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    assert any(line.startswith("extra: ") and ".tmp" in line for line in pd.verify_all(tmp_path / "data"))
+    assert f"extra: {leftover} (1 bytes), the temporary file of an interrupted save" in " ".join(
+        pd.verify_all(tmp_path / "data"))

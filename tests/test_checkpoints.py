@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from utils.datalib.atomic_write import KEEP_COPIES, earlier_copies
+from utils.settings.paths import CoursePaths
 from utils.support.checkpoints import (
     CheckpointError,
     keep_earlier_file,
@@ -178,7 +179,7 @@ def test_keep_earlier_file_without_a_file_does_nothing(tmp_path: Path, capsys) -
 
 
 def test_smoke_outputs_are_replaced_without_a_copy(tmp_path: Path, capsys) -> None:
-    folder = tmp_path / "build" / "smoke" / "weights"  # every smoke run: no pile of copies
+    folder = CoursePaths(tmp_path, tmp_path, tmp_path, smoke=True).weights_dir  # every smoke run: no pile of copies
     path = save_state_dict(tiny_net(seed=1), folder / "w.pth")
     save_state_dict(tiny_net(seed=2), path)
     assert [p.name for p in folder.iterdir()] == ["w.pth"] and capsys.readouterr().out == ""

@@ -1,50 +1,70 @@
-"""Smoke mode: one variable, read in one place, giving a small balanced deterministic subset."""
+"""Settings read once: the environment variables, the run mode and its subset, the setup cell's context."""
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 import torch
 
-from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, get_course_mode
+from utils.errors import SettingsError
+from utils.settings.course_mode import FULL_MODE, SMOKE_MODE
 from utils.settings.device import select_device
-from utils.settings.notebook_setup import seed_everything
+from utils.settings.environment import REPO_ROOT, read_environment
+from utils.settings.notebook_setup import seed_everything, setup_notebook
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
 def test_smoke_values(value: str) -> None:
-    assert get_course_mode({"COURSE_SMOKE": value}) is SMOKE_MODE
+    assert read_environment({"COURSE_SMOKE": value}).smoke
 
 
 @pytest.mark.parametrize("env", [{}, {"COURSE_SMOKE": ""}, {"COURSE_SMOKE": "0"}, {"COURSE_SMOKE": "off"}])
 def test_full_mode_is_the_default(env: dict) -> None:
-    assert get_course_mode(env) is FULL_MODE
+    assert not read_environment(env).smoke
+    assert setup_notebook(verbose=False, environ=env).mode is FULL_MODE
 
 
-def test_unclear_value_is_an_error_naming_the_variable() -> None:
-    with pytest.raises(ValueError, match="COURSE_SMOKE"):
-        get_course_mode({"COURSE_SMOKE": "maybe"})
-
-
-def test_only_smoke_mode_allows_the_standin_and_both_train_one_epoch_like_the_book() -> None:
-    assert SMOKE_MODE.allow_standin and not FULL_MODE.allow_standin
-    assert SMOKE_MODE.num_epochs == FULL_MODE.num_epochs == 1  # the book's num_epochs=2 counts epoch 0
-    assert "Smoke" in SMOKE_MODE.describe() and "Full" in FULL_MODE.describe()
+@pytest.mark.parametrize("env, message", [
+    ({"COURSE_SMOKE": "maybe"}, "COURSE_SMOKE='maybe' is not understood: use COURSE_SMOKE=1"),
+    ({"COURSE_PRECISION": "bf16"}, "COURSE_PRECISION='bf16' is not understood: use COURSE_PRECISION=fp32"),
+    ({"COURSE_BATCH_SIZE": "0"}, "COURSE_BATCH_SIZE='0' is not understood: use a whole number"),
+    ({"COURSE_BATCH_SIZE": "big"}, "COURSE_BATCH_SIZE='big' is not understood")])
+def test_an_unclear_value_is_one_line_naming_the_variable(env: dict, message: str) -> None:
+    with pytest.raises(SettingsError, match=message) as err:
+        read_environment(env)
+    assert isinstance(err.value, ValueError)
+    assert err.value._render_traceback_() == [f"SettingsError: {err.value}"]  # what Jupyter shows: one line
 
 
 @pytest.mark.parametrize("env, precision", [({}, "auto"), ({"COURSE_PRECISION": ""}, "auto"),
-                                             ({"COURSE_PRECISION": " FP32 "}, "fp32"),
-                                             ({"COURSE_PRECISION": "fp32", "COURSE_SMOKE": "1"}, "fp32")])
-def test_precision_is_read_with_the_mode(env: dict, precision: str) -> None:
-    mode = get_course_mode(env)
-    assert mode.precision == precision
-    assert mode.smoke == ("COURSE_SMOKE" in env)
+                                             ({"COURSE_PRECISION": " FP32 "}, "fp32")])
+def test_precision_reaches_the_speed_settings(env: dict, precision: str) -> None:
+    assert read_environment(env).precision == precision
+    speed = setup_notebook(verbose=False, environ=env).speed
+    assert (speed.label == "fp32") == (precision == "fp32")
 
 
-def test_unclear_precision_is_one_clear_error() -> None:
-    with pytest.raises(ValueError, match="COURSE_PRECISION='bf16' is not understood: use COURSE_PRECISION=fp32"):
-        get_course_mode({"COURSE_PRECISION": "bf16"})
+def test_folders_and_batch_size_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    env = {"COURSE_DATA_DIR": str(tmp_path / "shared"), "COURSE_OUTPUT_DIR": str(tmp_path / "home"),
+           "COURSE_BATCH_SIZE": "8", "COURSE_SMOKE": "1"}
+    ctx = setup_notebook(verbose=False, environ=env)
+    assert ctx.batch_size == 8 and ctx.mode is SMOKE_MODE
+    assert ctx.paths.hymenoptera_dir == tmp_path / "shared" / "hymenoptera_data"
+    assert ctx.paths.weights_dir == tmp_path / "home" / "build" / "smoke" / "weights"
+    assert ctx.paths.vgg16_checkpoint == tmp_path / "torch" / "hub" / "checkpoints" / "vgg16-397923af.pth"
+    default = read_environment({})
+    assert (default.data_dir, default.output_dir, default.batch_size) == (REPO_ROOT / "data", REPO_ROOT, 32)
+
+
+def test_the_setup_says_up_front_when_the_weights_are_not_cached(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    setup_notebook(environ={})
+    out = capsys.readouterr().out
+    assert "not cached yet" in out and "%env COURSE_SMOKE=1" in out
+    assert max(len(line) for line in out.splitlines()) <= 100, "short lines: JupyterLab wraps long ones mid-word"
 
 
 def test_subset_is_class_balanced_sorted_and_order_independent() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from utils.settings.paths import REPO_ROOT
+from utils.settings.environment import REPO_ROOT
 
 #: (notebook, name, utils module file) for every definition a notebook teaches.
 TWINS = [

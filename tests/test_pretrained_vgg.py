@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from utils.settings.course_mode import FULL_MODE, SMOKE_MODE
+from utils.support.checkpoints import CheckpointError
 from utils.pretrained_vgg import (
     CHECKPOINT_FILENAME,
     GENUINE_SHA256_PREFIX,
     VGG16_NUM_PARAMETERS,
     WEIGHTS,
-    CheckpointError,
     WeightsInfo,
     WeightsUnavailableError,
     hub_checkpoint_path,
@@ -52,8 +51,8 @@ def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home:
     hashed = []
     real = checksums.sha256_file
     monkeypatch.setattr(checksums, "sha256_file", lambda p: hashed.append(p) or real(p))
-    _, first = load_vgg16(FULL_MODE, progress=False, verbose=False)
-    net, info = load_vgg16(FULL_MODE, progress=False)
+    _, first = load_vgg16(False, progress=False, verbose=False)
+    net, info = load_vgg16(False, progress=False)
     assert info.sha256 == first.sha256 == real(info.path) and len(hashed) == 1, "hashed once per file"
     assert info.source == "checkpoint" and info.path == hub_checkpoint_path()
     assert not info.genuine and info.sha256 and not info.sha256.startswith(GENUINE_SHA256_PREFIX)
@@ -68,7 +67,7 @@ def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home:
 def test_offline_without_cache_gives_an_actionable_message(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(WeightsUnavailableError) as err:
-        load_vgg16(FULL_MODE, progress=False, verbose=False)
+        load_vgg16(False, progress=False, verbose=False)
     message = str(err.value)
     assert "prepare_data --weights" in message and str(tmp_path / "hub" / "checkpoints") in message
     assert "COURSE_SMOKE=1" in message
@@ -78,11 +77,11 @@ def test_offline_without_cache_gives_an_actionable_message(tmp_path: Path, monke
 def test_smoke_mode_offline_uses_a_labelled_deterministic_standin(tmp_path: Path, monkeypatch,
                                                                    capsys) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    net, info = load_vgg16(SMOKE_MODE, progress=False)
+    net, info = load_vgg16(True, progress=False)
     assert info.source == "standin" and not info.genuine and info.path is None
     out = capsys.readouterr().out
     assert "STAND-IN WEIGHTS" in out
-    assert "The download failed, so smoke mode goes on with a random stand-in: could not download" in out
+    assert "No weights, so smoke mode goes on with a random stand-in: could not download" in out
     assert info.why in out and info.why in info.describe()  # notebooks print describe() with verbose=False
     assert torch.equal(net.classifier[6].weight, make_standin_vgg16().classifier[6].weight)
 
@@ -108,7 +107,7 @@ def test_broken_cached_file_names_the_file_and_the_fix(seeded_torch_home: Path, 
         torch.save(torch.nn.Linear(2, 2).state_dict(), path)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(CheckpointError) as err:
-        load_vgg16(SMOKE_MODE, progress=False, verbose=False)  # even smoke mode must not hide this
+        load_vgg16(True, progress=False, verbose=False)  # even smoke mode must not hide this
     assert str(path) in str(err.value) and "delete it" in str(err.value)
 
 
@@ -145,7 +144,7 @@ def test_a_bad_cached_file_is_one_clear_error(tmp_path: Path, monkeypatch, conte
         torch.save(net.state_dict(), path)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(CheckpointError) as err:
-        load_vgg16(SMOKE_MODE, progress=False, verbose=False)
+        load_vgg16(True, progress=False, verbose=False)
     message = str(err.value)
     assert message.startswith(f"{path} ") and expected in message and "\n" not in message
     assert "delete it, then run `make weights`" in message
@@ -174,7 +173,7 @@ def test_an_interrupted_download_leaves_nothing_the_next_run_keeps(tmp_path: Pat
     (dead / f"{CHECKPOINT_FILENAME}.1234.partial").write_bytes(b"half")
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(WeightsUnavailableError):
-        load_vgg16(FULL_MODE, progress=False, verbose=False)  # offline: the download fails
+        load_vgg16(False, progress=False, verbose=False)  # offline: the download fails
     assert list(checkpoints.iterdir()) == []
 
 
@@ -183,7 +182,21 @@ def test_an_unwritable_hub_cache_is_one_line_and_smoke_mode_goes_on(tmp_path: Pa
     blocker.write_text("a file where TORCH_HOME's hub/ folder would have to go")
     monkeypatch.setenv("TORCH_HOME", str(blocker))
     with pytest.raises(WeightsUnavailableError) as err:  # once a raw FileExistsError/NotADirectoryError
-        load_vgg16(FULL_MODE, progress=False, verbose=False)
+        load_vgg16(False, progress=False, verbose=False)
     assert "cannot be written" in str(err.value) and "TORCH_HOME" in str(err.value)
-    net, info = load_vgg16(SMOKE_MODE, progress=False, verbose=False)
+    net, info = load_vgg16(True, progress=False, verbose=False)
     assert info.source == "standin" and "cannot be written" in info.describe()
+
+
+def test_too_little_space_for_the_download_is_one_line_and_smoke_mode_goes_on(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda folder: usage(1 << 30, 1 << 30, 10 << 20))  # 10 MB free
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    with pytest.raises(WeightsUnavailableError) as err:  # once the data tool's own error, a raw traceback
+        load_vgg16(False, progress=False, verbose=False)
+    assert "10 MB free" in str(err.value) and "TORCH_HOME" in str(err.value)
+    net, info = load_vgg16(True, progress=False, verbose=False)
+    assert info.source == "standin" and "10 MB free" in info.describe()

@@ -27,8 +27,9 @@ from utils.settings.progress import tqdm
 
 from utils.datalib.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
 from utils.datalib.atomic_write import stale_temp_report
+from utils.errors import CourseError
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
-from utils.settings.paths import DATA_DIR, VGG16_SHA256_PREFIX, WEIGHTS_DIR, hub_checkpoints_dir
+from utils.settings.paths import DATA_DIR, OUTPUT_DIR, VGG16_SHA256_PREFIX
 from utils.settings.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 
 MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
@@ -56,7 +57,14 @@ MAX_ENTRY_BYTES, MAX_TOTAL_BYTES = 16 << 20, 128 << 20
 DATASET_SPACE, WEIGHTS_SPACE = 100 << 20, 540 << 20
 
 
-class DataToolError(RuntimeError):
+def hub_checkpoints_dir() -> Path:
+    """Where torch hub keeps checkpoints: ``torch.hub.get_dir() / "checkpoints"`` (``TORCH_HOME``)."""
+    import torch.hub  # here, so that the data tool starts without torch when it needs no weights
+
+    return Path(torch.hub.get_dir()) / "checkpoints"
+
+
+class DataToolError(CourseError):
     """A problem the user can fix; the message names the file and the fix."""
 
 
@@ -64,10 +72,10 @@ class DownloadError(DataToolError):
     """A file is in no mirror and could not be downloaded (offline?)."""
 
 
-def _need_space(folder: Path, nbytes: int, what: str) -> None:
+def _need_space(folder: Path, nbytes: int, what: str, elsewhere: str) -> None:
     if (free := shutil.disk_usage(folder).free) < nbytes:
         raise DataToolError(f"{folder} has {free >> 20} MB free, but {what} needs about {nbytes >> 20} "
-                            "MB there. Free some space on that disk (or use --data-dir DIR) and run again.")
+                            f"MB there. Free some space on that disk (or {elsewhere}) and run again.")
 
 
 def copy_file(src: Path, dest: Path, desc: str | None = None) -> None:
@@ -232,7 +240,8 @@ def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path = DATA
     todo = [rel for kind, rel in dataset_problems(dataset_dir, manifest) if kind != "extra"]
     if not todo:
         return f"{DATASET_NAME}/: present and verified ({len(expected)} files), nothing to do"
-    _need_space(data_dir, DATASET_SPACE, f"the data set ({len(todo)} file(s) to fetch)")
+    _need_space(data_dir, DATASET_SPACE, f"the data set ({len(todo)} file(s) to fetch)",
+                "use --data-dir DIR, with COURSE_DATA_DIR=DIR for the notebooks")
     with fetch_dir(data_dir) as tmp:
         how, origin = _fetch(DATASET_ZIP, url, tmp / DATASET_ZIP, mirror)
         if origin == url and sha256_file(tmp / DATASET_ZIP) != DATASET_ZIP_SHA256:
@@ -263,7 +272,7 @@ def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
         return f"{WEIGHTS_NAME}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_fetch_dirs(dest.parent)
-    _need_space(dest.parent, WEIGHTS_SPACE, WEIGHTS_NAME)
+    _need_space(dest.parent, WEIGHTS_SPACE, WEIGHTS_NAME, "set TORCH_HOME to a folder on a disk with room")
     how = _install(WEIGHTS_NAME, f"https://download.pytorch.org/models/{WEIGHTS_NAME}", dest, mirror,
                    VGG16_SHA256_PREFIX, progress)
     return f"{WEIGHTS_NAME}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"
@@ -279,7 +288,7 @@ def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
                             else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
                  for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
-    problems += stale_temp_report(WEIGHTS_DIR)  # a killed save's .NAME.<pid>.tmp: "extra", it says its own fix
+    problems += stale_temp_report(OUTPUT_DIR / "weights")  # a killed save's .NAME.<pid>.tmp, with its own fix
     weights = hub_checkpoints_dir() / WEIGHTS_NAME
     if weights.is_file() and not cached_sha256(weights).startswith(VGG16_SHA256_PREFIX):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")

@@ -15,11 +15,11 @@ from torch import nn
 from torchvision import models
 from torchvision.models import VGG16_Weights
 
-from utils.support.checkpoints import CheckpointError, load_into, read_state_dict  # noqa: F401 (re-exported)
 from utils.datalib.checksums import cached_sha256
-from utils.settings.course_mode import STANDIN_BANNER, CourseMode, get_course_mode
-from utils.settings.paths import VGG16_CHECKPOINT_FILENAME, VGG16_SHA256_PREFIX, hub_checkpoints_dir
-from utils.prepare_data import DownloadError, prefetch_weights
+from utils.errors import CourseError
+from utils.support.checkpoints import load_into, read_state_dict
+from utils.settings.paths import VGG16_CHECKPOINT_FILENAME, VGG16_SHA256_PREFIX
+from utils.prepare_data import DataToolError, prefetch_weights
 
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1  #: the weights every notebook uses
 CHECKPOINT_FILENAME = VGG16_CHECKPOINT_FILENAME  # a test checks it against WEIGHTS.url
@@ -31,7 +31,16 @@ PREFETCH_HINT = ("Get the weights while online with `make weights` (python -m ut
 WEIGHTS_FIX = "delete it, then run `make weights` (python -m utils.prepare_data --weights)"
 
 
-class WeightsUnavailableError(RuntimeError):
+STANDIN_BANNER = """\
+################################################################################
+#  STAND-IN WEIGHTS: this VGG16 is RANDOMLY INITIALISED, not trained on        #
+#  ImageNet. Smoke mode uses it because the real weights are not available.    #
+#  Every prediction, loss and accuracy below is MEANINGLESS; the code paths    #
+#  are real. Real weights: python -m utils.prepare_data --weights              #
+################################################################################"""
+
+
+class WeightsUnavailableError(CourseError):
     """The ImageNet weights are neither cached nor downloadable."""
 
 
@@ -69,8 +78,8 @@ class WeightsInfo:
 
 
 def hub_checkpoint_path() -> Path:
-    """Where torch hub keeps (or will keep) ``vgg16-397923af.pth``; honours ``TORCH_HOME``."""
-    return hub_checkpoints_dir() / CHECKPOINT_FILENAME
+    """Where torch hub keeps (or will keep) ``vgg16-397923af.pth``: ``torch.hub.get_dir()`` (``TORCH_HOME``)."""
+    return Path(torch.hub.get_dir()) / "checkpoints" / CHECKPOINT_FILENAME
 
 
 def is_genuine_sha256(sha256: str) -> bool:
@@ -86,32 +95,31 @@ def make_standin_vgg16(seed: int = 0) -> nn.Module:
         return models.vgg16(weights=None)
 
 
-def load_vgg16(mode: CourseMode | None = None, progress: bool = True, verbose: bool = True,
+def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool = True,
                ) -> tuple[nn.Module, WeightsInfo]:
     """``(net, info)``: the 1000-class VGG16 with ImageNet weights in train mode (downloaded once, with a
-    ``progress`` bar, if missing) or, in smoke ``mode`` only, a labelled stand-in; ``verbose`` prints what.
+    ``progress`` bar, if missing) or, if ``allow_standin`` (smoke mode), a labelled stand-in; ``verbose`` prints.
 
     Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode), ``CheckpointError``
     (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not the checkpoint).
     """
-    mode = get_course_mode() if mode is None else mode
     path = hub_checkpoint_path()
     if not path.exists():
         if verbose:
             print(f"{CHECKPOINT_FILENAME} is not in {path.parent} yet: downloading it once (528 MB).")
         try:
             done = prefetch_weights(mirror=None, progress=progress)
-        except (DownloadError, OSError) as err:  # no network, or a hub cache folder we cannot write
+        except (DataToolError, OSError) as err:  # offline, no space, or a hub cache folder we cannot write
             if isinstance(err, OSError):
                 err = (f"{path.parent} cannot be written ({err.strerror or err}); "
                        "set TORCH_HOME to a writable folder.")
             hint = PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent)
-            if not mode.allow_standin:
+            if not allow_standin:
                 raise WeightsUnavailableError(
-                    f"{CHECKPOINT_FILENAME} is not in {path.parent} and the download failed: {err}\n"
-                    f"{hint}\nTo run the code paths without them, use smoke mode (COURSE_SMOKE=1).") from None
+                    f"{CHECKPOINT_FILENAME} is not in {path.parent} and could not be fetched: {err} {hint} Or, "
+                    "for random stand-in weights, run `%env COURSE_SMOKE=1` and the notebook again.") from None
             info = WeightsInfo("standin", path=None, sha256=None, genuine=False,
-                               why=f"The download failed, so smoke mode goes on with a random stand-in: {err} {hint}")
+                               why=f"No weights, so smoke mode goes on with a random stand-in: {err} {hint}")
             if verbose:
                 print(info.describe())
             return make_standin_vgg16(), info

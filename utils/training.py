@@ -20,10 +20,8 @@ from torch.utils.data import DataLoader, Dataset
 from utils.settings.progress import tqdm
 
 from utils.datalib.atomic_write import atomic_open
-from utils.settings.course_mode import get_course_mode
 from utils.settings.device import select_device
 from utils.support.model_summary import count_parameters
-from utils.settings.paths import WEIGHTS_DIR
 from utils.settings.precision import SpeedSettings, choose_speed_settings
 
 #: The book's batch size.
@@ -183,7 +181,7 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     if num_epochs < 0:
         raise ValueError(f"num_epochs must be >= 0, not {num_epochs}")
     device = select_device() if device is None else torch.device(device)
-    speed = choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
+    speed = choose_speed_settings(device) if speed is None else speed
     net.to(device, memory_format=speed.memory_format)  # speed: see notebook 04, "Going faster"
     scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # only fp16 needs it
     history = History()
@@ -234,8 +232,8 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     return history
 
 
-def run_summary_path(name: str, folder: Path = WEIGHTS_DIR) -> Path:
-    """``<folder>/<name>_summary.json``; notebooks pass ``mode.weights_dir``."""
+def run_summary_path(name: str, folder: Path) -> Path:
+    """``<folder>/<name>_summary.json``; notebooks pass ``ctx.paths.weights_dir``."""
     return Path(folder) / f"{name}_summary.json"
 
 

@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from utils.errors import CourseError
+
 #: Temporary folders of the data tool and the weights download start with this.
 FETCH_PREFIX = ".fetch-"
 #: How many earlier copies :func:`keep_earlier_file` keeps beside a file (``keep=`` changes it).
@@ -31,7 +33,7 @@ STALE_AFTER_S = 60.0
 DISPOSABLE_DIR = ("build", "smoke", "weights")
 
 
-class WriteError(OSError):
+class WriteError(CourseError, OSError):
     """A file could not be written (full disk, read-only or forbidden folder). ``str()`` is one line naming
     the folder and the fix; ``errno`` is the original error's, ``filename`` the folder."""
 

@@ -1,19 +1,22 @@
-"""The first code cell of every notebook: seeds, device, speed settings, versions and run mode in one call."""
+"""The first code cell of every notebook: read the settings once, seed, pick the device and its speed settings."""
 
 from __future__ import annotations
 
 import platform
 import random
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from utils.settings.course_mode import CourseMode, get_course_mode
+from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, CourseMode
 from utils.settings.device import select_device
-from utils.settings.precision import SpeedSettings, choose_speed_settings
-from utils.settings.paths import DATA_DIR, REPO_ROOT
+from utils.settings.environment import read_environment
+from utils.settings.paths import CoursePaths
+from utils.settings.precision import FP32_HINT, SpeedSettings, choose_speed_settings
 
 #: The book's seed.
 DEFAULT_SEED = 1234
@@ -21,12 +24,14 @@ DEFAULT_SEED = 1234
 
 @dataclass(frozen=True)
 class NotebookContext:
-    """What the setup cell hands to the notebook: ``device``, run ``mode``, ``seed`` and ``speed`` settings."""
+    """What the setup cell hands to the notebook, to pass on to every call that needs it."""
 
     device: torch.device
     mode: CourseMode
     seed: int
     speed: SpeedSettings
+    batch_size: int
+    paths: CoursePaths
 
 
 def seed_everything(seed: int = DEFAULT_SEED) -> None:
@@ -36,21 +41,35 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
     torch.manual_seed(seed)  # also seeds CUDA and MPS generators
 
 
-def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True) -> NotebookContext:
-    """Seed ``random``, NumPy and PyTorch, pick the device and its speed settings, read the run mode, and
-    (``verbose``) print versions, device, speed, mode and paths. Returns a :class:`NotebookContext`."""
+def weights_line(paths: CoursePaths, smoke: bool) -> str:
+    """Whether the VGG16 weights are cached, and what to do offline if they are not."""
+    if paths.vgg16_checkpoint.is_file():
+        return f"VGG16 weights: cached in {paths.vgg16_checkpoint.parent}"
+    return ("VGG16 weights: not cached yet; the first notebook that needs them downloads 528 MiB.\n"
+            + ("  Offline: random stand-in weights (smoke mode)." if smoke else
+               "  Offline? `make weights` while online, or run `%env COURSE_SMOKE=1`\n"
+               "  and this cell again (random stand-in weights)."))
+
+
+def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
+                   environ: Mapping[str, str] | None = None) -> NotebookContext:
+    """Read the course's environment variables (``environ``, default ``os.environ``) once, seed everything, pick
+    the device and its speed settings; ``verbose`` prints what was chosen, in short lines. Raises
+    ``SettingsError`` (one line) for a variable it does not understand."""
     import torchvision  # imported here so the report shows the version actually loaded
 
+    env = read_environment(environ)
     seed_everything(seed)
-    mode = get_course_mode()
     device = select_device()
-    speed = choose_speed_settings(device, mode.precision)
+    ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
+                          speed=choose_speed_settings(device, env.precision), batch_size=env.batch_size,
+                          paths=CoursePaths(env.data_dir, env.output_dir, Path(torch.hub.get_dir()), env.smoke))
     if verbose:
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
-              f"torchvision {torchvision.__version__}, NumPy {np.__version__}")
-        print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})"
-                                     if device.type == "cuda" else ""))
-        print(speed.describe())
-        print(f"Repository: {REPO_ROOT}   data: {DATA_DIR}")
-        print(f"Seed: {seed}.  {mode.describe()}")
-    return NotebookContext(device=device, mode=mode, seed=seed, speed=speed)
+              f"torchvision {torchvision.__version__}")
+        print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""))
+        print(ctx.speed.describe() + ("" if ctx.speed.label == "fp32" else f"\n  {FP32_HINT}"))
+        print(f"Data: {ctx.paths.data_dir}\nSaving to: {ctx.paths.weights_dir}")
+        print(weights_line(ctx.paths, env.smoke))
+        print(f"Seed {seed}, batch size {env.batch_size}. {ctx.mode.describe()}")
+    return ctx

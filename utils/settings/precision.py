@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import torch
 
-from utils.settings.course_mode import PRECISIONS
+from utils.settings.environment import PRECISIONS
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
-_FP32_HINT = "set COURSE_PRECISION=fp32 for the book's exact arithmetic"
+#: How to get the book's arithmetic back.
+FP32_HINT = "COURSE_PRECISION=fp32 gives the book's plain fp32"
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,8 @@ class SpeedSettings:
         return name + (" + channels_last" if self.channels_last else "")
 
     def describe(self) -> str:
-        """One line: what was chosen, why, and how to get the book's arithmetic back."""
-        if self.autocast_dtype is None and not self.channels_last:
-            return f"Speed: {self.label} ({self.reason})"
-        return f"Speed: {self.label} ({self.reason}); {_FP32_HINT}"
+        """One line: what was chosen and why."""
+        return f"Speed: {self.label} ({self.reason})"
 
 
 def cpu_has_native_bf16() -> bool:

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies, keep_earlier_file
+from utils.errors import CourseError
 
 __all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
            "save_state_dict"]
@@ -24,7 +25,7 @@ ARCHITECTURE_FIX = ("build the same model before loading (for the course: VGG16 
                     "nn.Linear(4096, 2)), or load the right file")
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(CourseError, RuntimeError):
     """A checkpoint file exists but cannot be used; the one-line message names the file and the fix."""
 
 

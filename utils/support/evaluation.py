@@ -18,7 +18,6 @@ from matplotlib.ticker import MaxNLocator
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from utils.settings.course_mode import get_course_mode
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.settings.device import select_device
 from utils.settings.precision import SpeedSettings, choose_speed_settings
@@ -79,7 +78,7 @@ def _evaluating(net: nn.Module, device: torch.device | str | None,
     """Yield device and speed (defaults as in ``train_model``) with ``net`` there, in eval mode
     and ``speed``'s layout; restore its train/eval mode and the usual layout afterwards."""
     device = select_device() if device is None else torch.device(device)
-    speed = choose_speed_settings(device, get_course_mode().precision) if speed is None else speed
+    speed = choose_speed_settings(device) if speed is None else speed
     was_training = net.training
     net.to(device, memory_format=speed.memory_format).eval()
     try:

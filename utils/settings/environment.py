@@ -1,0 +1,82 @@
+"""The one place that reads the course's environment variables.
+
+=====================  ===========================================================================
+``COURSE_SMOKE=1``     smoke mode: a few pictures per class, a random stand-in if the weights are missing
+``COURSE_PRECISION``   ``auto`` (default: ``utils.settings.precision`` chooses) or ``fp32`` (the book's)
+``COURSE_BATCH_SIZE``  images per batch (default 32, the book's); smaller needs less memory
+``COURSE_DATA_DIR``    the data folder (default: the repository's ``data/``)
+``COURSE_OUTPUT_DIR``  where notebooks save (default: the repository); weights go to ``<it>/weights/``
+``COURSE_DATA_MIRROR`` a local mirror folder the data tool copies from instead of downloading
+``TORCH_HOME``         torch's own: the hub cache that holds the VGG16 weights (``torch.hub.get_dir()``)
+=====================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from utils.errors import SettingsError
+
+SMOKE_VAR, PRECISION_VAR, BATCH_SIZE_VAR = "COURSE_SMOKE", "COURSE_PRECISION", "COURSE_BATCH_SIZE"
+DATA_DIR_VAR, OUTPUT_DIR_VAR, MIRROR_VAR = "COURSE_DATA_DIR", "COURSE_OUTPUT_DIR", "COURSE_DATA_MIRROR"
+#: ``COURSE_PRECISION``'s values: "auto" (``utils.settings.precision`` chooses) or "fp32" (the book's arithmetic).
+PRECISIONS = ("auto", "fp32")
+#: The book's batch size.
+BATCH_SIZE = 32
+#: The repository root (the folder holding ``notebooks/``, ``utils/`` and ``data/``).
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
+
+_TRUE_WORDS, _FALSE_WORDS = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What the variables above say, checked: ``smoke``, ``precision``, ``batch_size``, the folders, the mirror,
+    and ``in_jupyterlab`` (a kernel started by JupyterLab, which can draw progress widgets)."""
+
+    smoke: bool
+    precision: str
+    batch_size: int
+    data_dir: Path
+    output_dir: Path
+    mirror: Path | None
+    in_jupyterlab: bool
+
+
+def _folder(value: str | None, default: Path) -> Path:
+    return Path(value).expanduser().resolve() if value and value.strip() else default
+
+
+def read_folders(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+    """``(data folder, output folder)``: ``COURSE_DATA_DIR`` and ``COURSE_OUTPUT_DIR``, or the repository's."""
+    env = os.environ if environ is None else environ
+    return _folder(env.get(DATA_DIR_VAR), REPO_ROOT / "data"), _folder(env.get(OUTPUT_DIR_VAR), REPO_ROOT)
+
+
+def in_jupyterlab(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a kernel that JupyterLab started (jupyter_server sets ``JPY_SESSION_NAME``): it draws widgets."""
+    return "JPY_SESSION_NAME" in (os.environ if environ is None else environ)
+
+
+def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
+    """Read and check the course's variables from ``environ`` (default ``os.environ``). Raises
+    :class:`~utils.errors.SettingsError` naming the variable and the values it takes."""
+    env = os.environ if environ is None else environ
+    smoke = env.get(SMOKE_VAR, "").strip().lower()
+    if smoke not in _TRUE_WORDS | _FALSE_WORDS:
+        raise SettingsError(f"{SMOKE_VAR}={env[SMOKE_VAR]!r} is not understood: use {SMOKE_VAR}=1 for smoke mode "
+                            "or leave it unset for the full course.")
+    precision = env.get(PRECISION_VAR, "").strip().lower() or "auto"
+    if precision not in PRECISIONS:
+        raise SettingsError(f"{PRECISION_VAR}={env[PRECISION_VAR]!r} is not understood: use {PRECISION_VAR}=fp32 "
+                            "for the book's exact arithmetic or leave it unset (auto).")
+    batch = env.get(BATCH_SIZE_VAR, "").strip() or str(BATCH_SIZE)
+    if not batch.isdigit() or int(batch) < 1:
+        raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
+                            f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
+    mirror = env.get(MIRROR_VAR, "").strip()
+    return Environment(smoke in _TRUE_WORDS, precision, int(batch), *read_folders(env),
+                       mirror=Path(mirror).expanduser() if mirror else None, in_jupyterlab=in_jupyterlab(env))
