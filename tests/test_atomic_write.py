@@ -256,6 +256,14 @@ def test_the_next_save_removes_a_stale_temporary_and_says_so(tmp_path: Path, cap
     assert f"removed 1 temporary file(s) of interrupted saves from {tmp_path}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("name", [".w.pth.{pid}.tmp", ".w.pth.{pid}.12345678.tmp", ".w.1.pth.{pid}.0a1b2c3d.tmp"])
+def test_a_temporary_of_a_running_process_is_never_stale(tmp_path: Path, name: str) -> None:
+    tmp = tmp_path / name.format(pid=os.getpid())  # random digits after the pid are not taken for the pid
+    tmp.write_bytes(b"in progress")
+    os.utime(tmp, (0, 0))
+    assert stale_temp_files(tmp_path) == [] and aw.TEMP_FILE.fullmatch(tmp.name)[1] == str(os.getpid())
+
+
 def test_verify_reports_leftovers_in_the_weights_folder(tmp_path: Path, monkeypatch) -> None:
     import utils.prepare_data as pd
 

@@ -25,8 +25,9 @@ from utils.errors import CourseError
 FETCH_PREFIX = ".fetch-"
 #: How many earlier copies :func:`keep_earlier_file` keeps beside a file (``keep=`` changes it).
 KEEP_COPIES = 2
-#: A save's hidden temporary file: ``.NAME.<pid>.tmp`` or ``.NAME.<pid>.<random hex>.tmp``.
-TEMP_FILE = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
+#: A save's hidden temporary file: ``.NAME.<pid>.tmp`` or ``.NAME.<pid>.<8 random hex digits>.tmp`` (a pid has
+#: at most 7 digits; the shortest NAME that fits wins, so that random digits are never taken for the pid).
+TEMP_FILE = re.compile(r"\..+?\.(\d+)(?:\.[0-9a-f]{8})?\.tmp")
 #: A temporary file of a process that is gone counts as stale once unchanged for this many seconds.
 STALE_AFTER_S = 60.0
 #: Outputs in a folder ending like this (smoke runs) are disposable: replaced without keeping a copy.
@@ -182,8 +183,8 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep
     old = earlier_copies(path)[:-keep]
     for p in old:
         p.unlink(missing_ok=True)
-    print(f"{path}: the earlier file is kept as {backup} ({human_size(size)})"
-          f"{'; deleted the oldest copy ' + ', '.join(p.name for p in old) if old else ''}. {path.parent} now "
+    deleted = f"; deleted the oldest {'copies' if len(old) > 1 else 'copy'} {', '.join(p.name for p in old)}"
+    print(f"{path}: the earlier file is kept as {backup} ({human_size(size)}){deleted * bool(old)}. {path.parent} now "
           f"holds {human_size(folder_size(path.parent))}; at most {keep} earlier copies are kept (keep=N changes "
           "it), `make purge` deletes them after asking.")
     return backup
