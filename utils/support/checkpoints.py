@@ -57,8 +57,8 @@ def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
     text, then = str(err), f" Fix: {fix}." if fix else ""
     if _is_safetensors(path):
         hint = f" (PyTorch: {text.splitlines()[0]})" if "safetensors" in text else ""
-        return (f"{path} is a safetensors file, not torch.save's format{hint}: load it with `pip install safetensors`, "
-                f"then `net.load_state_dict(safetensors.torch.load_file(path))`.{then}")
+        return (f"{path} is a safetensors file, not torch.save's format{hint}: `pip install safetensors`, then load "
+                f"it with `import safetensors.torch; net.load_state_dict(safetensors.torch.load_file(path))`.{then}")
     if unsafe := re.search(r"Unsupported global: GLOBAL (\S+)", text):
         what = (f"{path} was refused as unsafe: it is a pickled Python object ({unsafe[1]}, e.g. a whole model "
                 "saved with torch.save(net)), not a state_dict, and torch.load(weights_only=True) loads only tensors.")
@@ -86,7 +86,7 @@ def read_state_dict(path: str | Path, map_location=None, fix: str | None = None,
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
         raise CheckpointError(_unreadable(path, err, fix)) from None
-    entries = ", ".join(map(repr, list(state)[:8])) if isinstance(state, Mapping) else ""
+    entries = ", ".join(map(repr, list(state)[:8])) + ", ..." * (len(state) > 8) if isinstance(state, Mapping) else ""
     if key is not None and not (isinstance(state, Mapping) and key in state):
         raise CheckpointError(f"{path} has no entry {key!r} (it holds {entries or type(state).__name__}): "
                               "pass the key that holds the weights, or key=None for a plain state_dict.")
@@ -112,8 +112,8 @@ def _mismatch(path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, t
     for prefix, wrapper in WRAPPER_PREFIXES.items():
         if state.keys() == {prefix + k for k in own}:
             return (f"{path} was saved from a model wrapped in {wrapper}: every key starts with {prefix!r}. Load it "
-                    f"with load_state_dict(net, path, strip_prefix={prefix!r}), i.e. `net.load_state_dict("
-                    f"{{k.removeprefix({prefix!r}): v for k, v in state.items()}})`.")
+                    f"with load_state_dict(net, path, strip_prefix={prefix!r}), i.e. `net.load_state_dict({{k."
+                    f"removeprefix({prefix!r}): v for k, v in torch.load(path, weights_only=True).items()}})`.")
         if own.keys() == {prefix + k for k in state}:
             return (f"{path} holds the weights of a plain model, but this network is wrapped in {wrapper} (its keys "
                     f"start with {prefix!r}): load into the model inside, net.{prefix[:-1]}.")
