@@ -310,6 +310,10 @@ def test_a_wrappers_prefix_is_named_and_can_be_stripped(tmp_path: Path, wrap, pr
     assert "different architecture" not in message
     load_state_dict(net, path, strip_prefix=prefix)
     assert torch.equal(net.classifier[6].weight, original.classifier[6].weight)
+    (one_line,) = re.findall(r"`(net\.load_state_dict\(.*?)`", message)
+    other = tiny_net(seed=5)
+    exec(one_line, {"net": other, "path": path, "torch": torch})  # the advice, as written
+    assert torch.equal(other.classifier[6].weight, original.classifier[6].weight)
 
 
 def test_loading_a_plain_file_into_a_compiled_network_says_where_to_load(saved: tuple[nn.Module, Path]) -> None:
