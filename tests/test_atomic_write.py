@@ -36,12 +36,13 @@ def test_written_file_appears_whole_with_usual_permissions(tmp_path: Path) -> No
     assert [p.name for p in target.parent.iterdir()] == ["out.bin"]
 
 
-def test_an_error_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+@pytest.mark.parametrize("interruption", [RuntimeError, KeyboardInterrupt])  # KeyboardInterrupt: the stop button
+def test_an_error_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path, interruption: type) -> None:
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError), atomic_open(target) as fh:
+    with pytest.raises(interruption), atomic_open(target, keep_earlier=True) as fh:
         fh.write(b"half")
-        raise RuntimeError("interrupted")
+        raise interruption("interrupted")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
 
