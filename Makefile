@@ -38,13 +38,13 @@ ifeq ($(TORCH),cpu)
 else ifneq ($(TORCH),)
 	$(error TORCH=$(TORCH): use TORCH=cpu, or leave it empty for the default build)
 endif
-	$(PY) -m pip install $(PIP_CONSTRAINTS) -e .
+	$(PY) -m pip install $(PIP_CONSTRAINTS) -e ".[lab,dev]"  # the lessons, JupyterLab, the test tools
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "$(KERNEL_DISPLAY_NAME)"
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-setup: $(STAMP)  ## create .venv: the course (pip install -e .) with the locked versions, the kernel
+setup: $(STAMP)  ## create .venv: the course (pip install -e ".[lab,dev]") with the locked versions, the kernel
 	@# Git compares notebooks without outputs (cell ids and metadata kept): the outputs JupyterLab
 	@# autosaves into a notebook never show in `git diff` or a commit. Re-run after moving the folder.
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
