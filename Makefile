@@ -23,10 +23,11 @@ KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge \
+	colab-cells student student-test site
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +86,18 @@ unit: data  ## only the unit tests (fast)
 
 notebooks: data  ## only the notebooks, in smoke mode
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 notebooks
+
+colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badges (REPO_URL=https://github.com/...)
+	$(PY) -m utils.tools.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
+
+student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/
+	$(PY) -m utils.tools.student_edition --out build/student notebooks/*.ipynb
+
+student-test: student data  ## execute the student edition in smoke mode (nbmake), as CI does
+	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 build/student
+
+site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
+	$(PY) -m utils.tools.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
 
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
 	$(PY) -m utils.tools.benchmark
