@@ -25,10 +25,11 @@ PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(COURSE_OUTPUT_DIR)/weights,weights)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge \
+	colab-cells student student-test site
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
@@ -40,13 +41,13 @@ ifeq ($(TORCH),cpu)
 else ifneq ($(TORCH),)
 	$(error TORCH=$(TORCH): use TORCH=cpu, or leave it empty for the default build)
 endif
-	$(PY) -m pip install $(PIP_CONSTRAINTS) -e .
+	$(PY) -m pip install $(PIP_CONSTRAINTS) -e ".[lab,dev]"  # the lessons, JupyterLab, the test tools
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "$(KERNEL_DISPLAY_NAME)"
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-setup: $(STAMP)  ## create .venv: the course (pip install -e .) with the locked versions, the kernel
+setup: $(STAMP)  ## create .venv: the course (pip install -e ".[lab,dev]") with the locked versions, the kernel
 	@# Git compares notebooks without outputs (cell ids and metadata kept): the outputs JupyterLab
 	@# autosaves into a notebook never show in `git diff` or a commit. Re-run after moving the folder.
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
@@ -87,6 +88,18 @@ unit: data  ## only the unit tests (fast)
 
 notebooks: data  ## only the notebooks, in smoke mode
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 notebooks
+
+colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badges (REPO_URL=https://github.com/...)
+	$(PY) -m utils.tools.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
+
+student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/
+	$(PY) -m utils.tools.student_edition --out build/student notebooks/*.ipynb
+
+student-test: student data  ## execute the student edition in smoke mode (nbmake), as CI does
+	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 build/student
+
+site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
+	$(PY) -m utils.tools.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
 
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
 	$(PY) -m utils.tools.benchmark
