@@ -71,7 +71,7 @@ def test_config_yaml_sets_what_the_guide_promises():
 
 
 def test_jupyterhub_config_sets_only_spawner_settings_that_exist(monkeypatch: pytest.MonkeyPatch):
-    pytest.importorskip("jupyterhub")  # classroom/requirements.txt; make hub-check installs it
+    pytest.importorskip("jupyterhub")  # the .[classroom] extra; make hub-check installs it
     from jupyterhub.spawner import Spawner
     from traitlets.config.loader import PyFileConfigLoader
 

@@ -26,9 +26,10 @@ from pathlib import Path, PurePosixPath
 from utils.settings.progress import tqdm
 
 from utils.datalib.atomic_write import atomic_open, fetch_dir, remove_stale_fetch_dirs, stale_fetch_dirs
+from utils.datalib.atomic_write import stale_temp_report
 from utils.errors import CourseError
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
-from utils.settings.paths import DATA_DIR, VGG16_SHA256_PREFIX
+from utils.settings.paths import DATA_DIR, OUTPUT_DIR, VGG16_SHA256_PREFIX
 from utils.settings.paths import VGG16_CHECKPOINT_FILENAME as WEIGHTS_NAME
 
 MIRROR_ENV_VAR, MIRROR_SUMS = "COURSE_DATA_MIRROR", "SHA256SUMS"
@@ -287,6 +288,7 @@ def verify_all(data_dir: Path, manifest: Path = DATASET_MANIFEST) -> list[str]:
                             else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
                  for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
+    problems += stale_temp_report(OUTPUT_DIR / "weights")  # a killed save's .NAME.<pid>.tmp, with its own fix
     weights = hub_checkpoints_dir() / WEIGHTS_NAME
     if weights.is_file() and not cached_sha256(weights).startswith(VGG16_SHA256_PREFIX):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
