@@ -216,7 +216,9 @@ def git_daemon(folder: Path) -> Iterator[str]:
                                "--listen=127.0.0.1", f"--port={port}", str(folder)], stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
-        while socket.socket().connect_ex(("127.0.0.1", port)) and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
             time.sleep(0.1)
         yield f"git://127.0.0.1:{port}"
     finally:
@@ -281,9 +283,10 @@ def jupyterhub(state: Path, settings: dict[str, object], environment: dict[str, 
         except subprocess.TimeoutExpired:
             os.killpg(hub.pid, signal.SIGKILL)
             hub.wait()
-        proxy_pid = state / "jupyterhub-proxy.pid"
-        with contextlib.suppress(OSError, ValueError):
-            os.kill(int(proxy_pid.read_text()), signal.SIGKILL)
+        with contextlib.suppress(OSError, ValueError):  # a proxy left by a hub that had to be killed
+            pid = int((state / "jupyterhub-proxy.pid").read_text())
+            if b"configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
 
 
 def ok(url: str) -> bool:
