@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from utils.settings.paths import REPO_ROOT
+from utils.settings.environment import REPO_ROOT
 
 CELL_FILE = Path(__file__).with_name("colab_first_cell.py")
 CODE_ID, WHY_ID = "colab-setup", "colab-why"
