@@ -90,16 +90,16 @@ notebooks: data  ## only the notebooks, in smoke mode
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 notebooks
 
 colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badges (REPO_URL=https://github.com/...)
-	$(PY) -m utils.tools.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
+	$(PY) -m classroom.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
 
 student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/
-	$(PY) -m utils.tools.student_edition --out build/student notebooks/*.ipynb
+	$(PY) -m classroom.student_edition --out build/student notebooks/*.ipynb
 
 student-test: student data  ## execute the student edition in smoke mode (nbmake), as CI does
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 build/student
 
 site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
-	$(PY) -m utils.tools.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
+	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
 
 benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
 	$(PY) -m utils.tools.benchmark

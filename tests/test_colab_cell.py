@@ -1,4 +1,4 @@
-"""The Colab first cell (utils/tools/colab_first_cell.py): nothing happens outside Colab; on a faked Colab, in a
+"""The Colab first cell (classroom/colab_first_cell.py): nothing happens outside Colab; on a faked Colab, in a
 real kernel, it clones a temporary copy of this repository, installs it (the pip call only recorded), prepares the
 data from the mirror and imports the clone's own ``utils``. And `make colab-cells` keeps notebooks and README in
 line with it."""
@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.tools import colab_cells
+from classroom import colab_cells
 
 # Runs in the kernel before the cell: Colab's module, and subprocess.run that records every command and only
 # pretends to run pip (a real install would repoint this environment's `utils` at the temporary clone).

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ipykernel.ipkernel import IPythonKernel
 
-from utils.tools.colab_cells import CODE_ID
+from classroom.colab_cells import CODE_ID
 
 NOTEBOOKS = [
     "01_pretrained_vgg_inference.ipynb",

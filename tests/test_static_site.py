@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.tools.colab_cells import CODE_ID, WHY_ID, repo_url
-from utils.tools.static_site import main
+from classroom.colab_cells import CODE_ID, WHY_ID, repo_url
+from classroom.static_site import main
 
 PNG = base64.b64encode(bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                                      "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"))

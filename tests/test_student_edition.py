@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.tools.student_edition import SolutionMarkupError, main, remove_solutions, student_notebook
+from classroom.student_edition import SolutionMarkupError, main, remove_solutions, student_notebook
 
 SOLUTION = re.compile(r"<summary>\s*Solution", re.I)
 TRY_IT = """\

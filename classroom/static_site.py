@@ -1,7 +1,7 @@
 """An offline static site of executed notebooks: an index page and one page per notebook (nbconvert's HTML
 exporter, figures embedded), linked in order, with no script or style fetched from the internet.
 
-    python -m utils.tools.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
+    python -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
 
 Links between the pages stay in the site (``--markdown notebooks/README.md`` adds that file as a page); other
 relative links lead to the file in the repository (``REPO_URL`` of the Colab cell). Figures are embedded in the
@@ -23,7 +23,7 @@ import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
-from utils.tools.colab_cells import BRANCH, CODE_ID, WHY_ID, notebook_title, repo_url
+from classroom.colab_cells import BRANCH, CODE_ID, WHY_ID, notebook_title, repo_url
 
 # nbconvert's JupyterLab page without the three scripts it would fetch from a CDN (require.js for widgets,
 # MathJax, Mermaid); the pages need none of them.
@@ -111,7 +111,7 @@ def build_site(notebooks: Sequence[Path], out: Path, markdown: Sequence[Path] = 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.tools.static_site", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m classroom.static_site", description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks (make run writes build/notebooks/)")
     parser.add_argument("--out", type=Path, required=True, help="the folder for the site")
     parser.add_argument("--markdown", nargs="*", type=Path, default=[], help="markdown files to add as pages")

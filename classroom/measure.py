@@ -1,6 +1,6 @@
 """Peak memory and wall time of each notebook, to size a classroom's machines.
 
-``python -m utils.tools.measure [--modes smoke,full] [notebook ...]`` runs each notebook top to bottom in a fresh
+``python -m classroom.measure [--modes smoke,full] [notebook ...]`` runs each notebook top to bottom in a fresh
 kernel (nbclient, as ``make run`` does), then asks that kernel for its peak resident memory (``getrusage``'s
 ``ru_maxrss``, what the hub's memory limit must hold) and prints a Markdown table. The
 environment is passed on to the kernels (``COURSE_BATCH_SIZE``, ``TORCH_HOME``, ...); only ``COURSE_SMOKE`` is
@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 #: Run in the kernel after the notebook: the kernel's peak resident memory (KiB on Linux) and the settings it ran
 #: with. Child processes are left out: the course's DataLoaders have no workers, and a forked child's maxrss counts
 #: the pages it shares with the kernel.

@@ -1,9 +1,9 @@
 """Put the Colab cell (``colab_first_cell.py``, with a short "why" before it) first in every notebook, and the
 "Open in Colab" and Binder badges into README.md, all with the repository address that cell names.
 
-    python -m utils.tools.colab_cells                      # make colab-cells
-    python -m utils.tools.colab_cells --repo-url URL       # first set the address (https://github.com/OWNER/NAME)
-    python -m utils.tools.colab_cells --check              # change nothing; exit 1 if something is out of date
+    python -m classroom.colab_cells                      # make colab-cells
+    python -m classroom.colab_cells --repo-url URL       # first set the address (https://github.com/OWNER/NAME)
+    python -m classroom.colab_cells --check              # change nothing; exit 1 if something is out of date
 
 Without ``--repo-url``, a placeholder address (``OWNER``) is replaced by the GitHub address of ``git remote
 origin`` when there is one.
@@ -121,7 +121,7 @@ def sync(repo_root: Path = REPO_ROOT, write: bool = True) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.tools.colab_cells", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m classroom.colab_cells", description=__doc__.split("\n")[0])
     parser.add_argument("--repo-url", help="the course's GitHub address, written into the Colab cell first")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if something is out of date")
     args = parser.parse_args(argv)

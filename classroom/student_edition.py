@@ -5,7 +5,7 @@ A solution is a ``<details><summary>Solution</summary> ... </details>`` block in
 never closed, a ``</details>`` without its opening or a Solution summary outside ``<details>`` stops the tool,
 naming the notebook, the cell and the line.
 
-    python -m utils.tools.student_edition --out build/student notebooks/*.ipynb     # make student
+    python -m classroom.student_edition --out build/student notebooks/*.ipynb     # make student
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> tuple
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.tools.student_edition", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m classroom.student_edition", description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="the folder to write the student notebooks to")
     args = parser.parse_args(argv)
