@@ -12,6 +12,7 @@ from utils.support.evaluation import (
     MISTAKE_COLOR,
     Predictions,
     confusion_matrix,
+    format_history,
     gallery_indices,
     plot_confusion_matrix,
     plot_image_prediction,
@@ -89,11 +90,26 @@ def test_plot_confusion_matrix_labels_axes_and_writes_counts() -> None:
         plot_confusion_matrix(torch.zeros(3, 3), ("ants", "bees"))
 
 
-def test_learning_curves_plot_val_from_epoch_0_and_train_from_epoch_1() -> None:
-    history = History()
+def two_epochs() -> History:
+    history = History(batches_trained=4, finished=True)
     for epoch, phase, loss, acc in [(0, "val", 0.7, 0.5), (1, "train", 0.5, 0.7), (1, "val", 0.2, 0.96),
                                     (2, "train", 0.3, 0.9), (2, "val", 0.15, 0.97)]:
-        history.add(EpochStats(epoch, phase, loss, acc, 1.0, 10))
+        history.records.append(EpochStats(epoch, phase, loss, acc, 1.0, 10))
+    return history
+
+
+def test_format_history_has_a_row_per_phase_and_the_accuracy_before_and_after() -> None:
+    history = two_epochs()
+    lines = format_history(history).splitlines()
+    assert len(lines) == 1 + 5 + 1 and lines[1].split() == ["0", "val", "0.7000", "0.5000", "10", "1.0"]
+    assert lines[-1] == "val accuracy before training 0.5000, after the last epoch 0.9700"
+    assert all(len(line) < 90 for line in lines)
+    history.finished = False
+    assert format_history(history).splitlines()[-1] == "(a stopped run: 4 training batches)"
+
+
+def test_learning_curves_plot_val_from_epoch_0_and_train_from_epoch_1() -> None:
+    history = two_epochs()
     fig = plot_learning_curves(history, title="Transfer learning")
     ax_loss, ax_acc = fig.axes
     assert (ax_loss.get_title(), ax_acc.get_title()) == ("Loss", "Accuracy")
@@ -108,15 +124,16 @@ def test_learning_curves_plot_val_from_epoch_0_and_train_from_epoch_1() -> None:
         plot_learning_curves(History())
 
 
-def test_gallery_indices_show_mistakes_within_the_limit() -> None:
+def test_gallery_indices_show_the_mistakes_first_within_the_limit() -> None:
     labels = torch.zeros(40, dtype=torch.long)
     preds = labels.clone()
     preds[[3, 17, 30]] = 1
     p = Predictions(labels, preds, torch.full((40, 2), 0.5))
     chosen = gallery_indices(p, max_images=8)
-    assert len(chosen) == 8 and chosen == sorted(chosen)
-    assert {3, 17, 30} <= set(chosen)
-    assert gallery_indices(p, max_images=50) == list(range(40))
+    assert len(chosen) == 8 and chosen[:3] == [3, 17, 30]
+    assert chosen[3:] == sorted(chosen[3:]) and not {3, 17, 30} & set(chosen[3:])
+    everything = gallery_indices(p, max_images=50)
+    assert everything[:3] == [3, 17, 30] and sorted(everything) == list(range(40))
 
 
 def test_gallery_indices_spread_over_both_classes() -> None:
@@ -125,8 +142,10 @@ def test_gallery_indices_spread_over_both_classes() -> None:
     p = Predictions(labels, preds, torch.full((100, 2), 0.5))
     chosen = gallery_indices(p, max_images=12)
     assert len(chosen) == 12
-    assert sum(i >= 50 for i in chosen) == 6  # six mistakes (bees), not just the first ones
-    assert chosen[-1] > 90 and chosen[0] == 0  # spread from start to end
+    mistakes, correct = chosen[:6], chosen[6:]
+    assert all(i >= 50 for i in mistakes) and all(i < 50 for i in correct)  # mistakes (bees) first
+    assert mistakes[0] == 50 and mistakes[-1] > 90  # spread over all the bees, not just the first ones
+    assert correct[0] == 0 and correct[-1] > 40
 
 
 def test_prediction_gallery_titles_read_pred_over_true_with_mistakes_in_red() -> None:
@@ -136,11 +155,11 @@ def test_prediction_gallery_titles_read_pred_over_true_with_mistakes_in_red() ->
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     colors = [ax.title.get_color() for ax in fig.axes if ax.get_title()]
     assert len(titles) == 6
-    assert titles[1].startswith("✗ bees / ants") and titles[5].startswith("✗ ants / bees")
-    assert titles[0].startswith("✓ ants / ants")
+    assert titles[0].startswith("✗ bees / ants") and titles[1].startswith("✗ ants / bees")  # mistakes first
+    assert titles[2].startswith("✓ ants / ants")
     red = to_rgba(MISTAKE_COLOR)
-    assert [to_rgba(c) == red for c in colors] == [False, True, False, False, False, True]
-    assert "2 of 6" in fig._suptitle.get_text()
+    assert [to_rgba(c) == red for c in colors] == [True, True, False, False, False, False]
+    assert "2 of 6 shown, mistakes first" in fig._suptitle.get_text()
 
 
 def test_prediction_gallery_refuses_predictions_of_other_data() -> None:

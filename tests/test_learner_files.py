@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 
 from utils.settings.environment import REPO_ROOT
 from utils.settings.notebook_setup import setup_notebook
-from utils.training import load_run_summary, run_summary_path, save_run_summary
+from utils.support.model_summary import load_run_summary, run_summary_path, save_run_summary
 
 WEIGHTS_DIR = REPO_ROOT / "weights"
 SMOKE_WEIGHTS_DIR = REPO_ROOT / "build" / "smoke" / "weights"

@@ -113,8 +113,7 @@ def test_fp32_setting_is_bitwise_the_plain_loop() -> None:
     data = torch.utils.data.TensorDataset(x, y)
     loaders = {"train": DataLoader(data, batch_size=8), "val": DataLoader(data, batch_size=8)}  # x, y in order
     train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05, momentum=0.9),
-                num_epochs=3, device="cpu", progress=False, verbose=False,
-                speed=choose_speed_settings("cpu", "fp32"))
+                num_epochs=3, device="cpu", speed=choose_speed_settings("cpu", "fp32"))
     for (name, a), b in zip(reference.state_dict().items(), net.state_dict().values(), strict=True):
         assert torch.equal(a, b), name
 
@@ -169,7 +168,7 @@ def test_train_model_under_autocast_learns_and_returns_a_contiguous_fp32_model()
     data = torch.utils.data.TensorDataset(x, y)
     history = train_model(net, make_dataloaders(data, data, batch_size=8), nn.CrossEntropyLoss(),
                           optim.SGD(net.parameters(), lr=0.05, momentum=0.9), num_epochs=3, device="cpu",
-                          progress=False, verbose=False, speed=SpeedSettings("cpu", torch.bfloat16, True, "test"))
+                          speed=SpeedSettings("cpu", torch.bfloat16, True, "test"))
     assert history.phase("val")[-1].loss < history.phase("val")[0].loss
     assert all(isinstance(r.loss, float) for r in history.records)  # statistics in fp32 Python floats
     assert all(p.dtype == torch.float32 and p.is_contiguous() for p in net.parameters())

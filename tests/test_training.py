@@ -1,6 +1,7 @@
-"""Tests for utils.training: freezing, parameter groups, the training loop and run summaries.
+"""Tests for utils.training: freezing, parameter groups, both training loops (notebook 03's plain one and
+notebook 04's fast one), what a stopped run leaves behind, and the run summaries built on them.
 
-The loop is tested on a tiny network with VGG16's naming (``features`` / ``classifier``
+The loops are tested on a tiny network with VGG16's naming (``features`` / ``classifier``
 with layers 0, 3 and 6) and 8x8 images, so the whole file runs in a few seconds.
 Parameter names of the real VGG16 are checked on a model built on the ``meta``
 device (structure only, no memory, no initialisation cost).
@@ -8,6 +9,14 @@ device (structure only, no memory, no initialisation cost).
 
 from __future__ import annotations
 
+import ast
+import inspect
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 from collections import OrderedDict
 
 import pytest
@@ -16,23 +25,33 @@ from torch import nn, optim
 from torch.utils.data import DataLoader, TensorDataset
 from torchvision import models
 
+from utils.settings.environment import REPO_ROOT
 from utils.settings.precision import SpeedSettings, choose_speed_settings
+from utils.support.model_summary import (
+    StoppedRunError,
+    count_parameters,
+    finished_history,
+    format_run_comparison,
+    load_run_summary,
+    run_summary,
+    run_summary_path,
+    save_run_summary,
+)
 from utils.training import (
     FINE_TUNING_GROUPS,
     TRANSFER_LEARNING_PARAM_NAMES,
     History,
-    count_parameters,
     describe_param_groups,
-    format_run_comparison,
     freeze_all_except,
-    load_run_summary,
     make_dataloaders,
     make_fine_tuning_param_groups,
-    run_summary,
-    run_summary_path,
-    save_run_summary,
     train_model,
+    train_model_plain,
 )
+
+#: Both loops, under the names the notebooks give them.
+LOOPS = pytest.mark.parametrize("loop", [train_model_plain, train_model], ids=["03-plain", "04-fast"])
+CHANNELS_LAST_FP32 = SpeedSettings("cpu", None, True, "test")
 
 
 def tiny_vgg_like(num_classes: int = 2, seed: int = 0) -> nn.Module:
@@ -114,7 +133,8 @@ def test_fine_tuning_groups_work_with_sgd_and_keep_their_names(meta_vgg16: nn.Mo
     assert [(g["name"], g["lr"], g["momentum"]) for g in optimizer.param_groups] == [
         ("features", 1e-4, 0.9), ("classifier.0 + classifier.3", 5e-4, 0.9), ("classifier.6", 1e-3, 0.9)]
     table = describe_param_groups(optimizer.param_groups)
-    assert "features.0.weight" in table and "1e-04" in table and "134,268,738" in table
+    assert "features.0, ..., features.28" in table and "1e-04" in table and "134,268,738" in table
+    assert all(len(line) < 90 for line in table.splitlines())
 
 
 def test_fine_tuning_groups_freeze_what_no_group_names() -> None:
@@ -129,28 +149,27 @@ def test_fine_tuning_groups_reject_a_group_that_matches_nothing() -> None:
         make_fine_tuning_param_groups(tiny_vgg_like(), {"decoder": (("decoder.",), 1e-3)})
 
 
-# ----------------------------------------------------------------------------- the training loop
+# ----------------------------------------------------------------------------- the training loops
 
 
-def test_a_few_epochs_lower_the_loss() -> None:
+@LOOPS
+def test_a_few_epochs_lower_the_loss(loop) -> None:
     net = tiny_vgg_like()
-    loaders = toy_loaders()
     optimizer = optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
-    history = train_model(net, loaders, nn.CrossEntropyLoss(), optimizer, num_epochs=8,
-                          device="cpu", progress=False, verbose=False)
+    history = loop(net, toy_loaders(), nn.CrossEntropyLoss(), optimizer, num_epochs=8, device="cpu")
     val = history.phase("val")
     assert val[-1].loss < 0.7 * val[0].loss
-    assert history.final_val_acc >= 0.9
+    assert val[-1].acc >= 0.9
 
 
-def test_frozen_parameters_stay_fixed_and_trainable_ones_change() -> None:
+@LOOPS
+def test_frozen_parameters_stay_fixed_and_trainable_ones_change(loop) -> None:
     net = tiny_vgg_like()
     params_to_update = freeze_all_except(net, TRANSFER_LEARNING_PARAM_NAMES)
     before = {n: p.detach().clone() for n, p in net.named_parameters()}
     # The optimizer even holds every parameter: frozen ones get no gradient, so they do not move.
     optimizer = optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
-    train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optimizer, num_epochs=1,
-                device="cpu", progress=False, verbose=False)
+    loop(net, toy_loaders(), nn.CrossEntropyLoss(), optimizer, num_epochs=1, device="cpu")
     assert len(params_to_update) == 2
     for name, param in net.named_parameters():
         changed = not torch.equal(param.detach(), before[name])
@@ -169,69 +188,91 @@ class CountingSGD(optim.SGD):
         return super().step(closure)
 
 
-def test_every_training_batch_takes_a_step_and_validation_none() -> None:
+@LOOPS
+def test_every_training_batch_takes_a_step_and_validation_none(loop) -> None:
     # The source notes had the forward/backward block outside the batch loop: one step per epoch.
     net = tiny_vgg_like()
     loaders = toy_loaders(n=20, batch_size=8)  # 3 train batches (8, 8, 4)
     optimizer = CountingSGD(net.parameters(), lr=0.01)
-    train_model(net, loaders, nn.CrossEntropyLoss(), optimizer, num_epochs=2,
-                device="cpu", progress=False, verbose=False)
-    assert optimizer.steps == 2 * 3
+    history = loop(net, loaders, nn.CrossEntropyLoss(), optimizer, num_epochs=2, device="cpu")
+    assert optimizer.steps == 2 * 3 == history.batches_trained
 
 
-def test_history_starts_with_a_validation_only_epoch_0() -> None:
+@LOOPS
+def test_history_starts_with_a_validation_only_epoch_0(loop) -> None:
     net = tiny_vgg_like()
     loaders = toy_loaders(n=12, batch_size=5)
-    history = train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01),
-                          num_epochs=2, device="cpu", progress=False, verbose=False)
+    history = loop(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), num_epochs=2,
+                   device="cpu")
     assert [(r.epoch, r.phase) for r in history.records] == [
         (0, "val"), (1, "train"), (1, "val"), (2, "train"), (2, "val")]
-    assert history.num_epochs == 2
     for r in history.records:
         assert isinstance(r.loss, float) and isinstance(r.acc, float)  # no tensors leak into stats
         assert r.num_images == 12  # the last, smaller batch is counted with its real size
         assert r.seconds >= 0 and 0.0 <= r.acc <= 1.0
         assert r.acc * 12 == pytest.approx(round(r.acc * 12))
-    assert history.val_acc_before_training == history.records[0].acc
-    assert history.final_val_acc == history.records[-1].acc
-    assert history.best_val_acc == max(r.acc for r in history.phase("val"))
-    assert len(history.format_table().splitlines()) == 1 + 5
+    assert history.finished and net.history is history  # the record also stays with the network
 
 
-def test_zero_epochs_only_validates_and_changes_nothing() -> None:
+@LOOPS
+def test_zero_epochs_only_validates_and_changes_nothing(loop) -> None:
     net = tiny_vgg_like()
     before = [p.detach().clone() for p in net.parameters()]
-    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(),
-                          optim.SGD(net.parameters(), lr=0.1), num_epochs=0,
-                          device="cpu", progress=False, verbose=False)
+    history = loop(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.1), 0, "cpu")
     assert [(r.epoch, r.phase) for r in history.records] == [(0, "val")]
     assert all(torch.equal(a, b) for a, b in zip(before, net.parameters()))
     assert not net.training  # left in eval mode, ready to predict
 
 
-def test_train_model_reports_accuracy_the_way_it_prints(capsys: pytest.CaptureFixture[str]) -> None:
+@LOOPS
+def test_the_loops_print_the_books_lines(loop, capsys: pytest.CaptureFixture[str]) -> None:
     net = tiny_vgg_like()
-    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01),
-                          num_epochs=1, device=torch.device("cpu"), progress=False)
+    history = loop(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1,
+                   torch.device("cpu"))  # the book's positional order, then the device
     out = capsys.readouterr().out
-    assert "Epoch 0/1  (validation only, before any training)" in out
-    assert f"val   Loss: {history.records[0].loss:.4f} Acc: {history.records[0].acc:.4f}" in out
+    assert out.splitlines()[0] == "Epoch 0/1"
+    assert f"  val   Loss: {history.records[0].loss:.4f} Acc: {history.records[0].acc:.4f}" in out
+    assert f"  train Loss: {history.records[1].loss:.4f}" in out and "Stopped" not in out
     assert next(net.parameters()).device.type == "cpu"
 
 
-def test_train_model_without_speed_takes_the_hardware_choice_not_the_environment(monkeypatch) -> None:
+def test_the_plain_loop_is_short_and_has_no_speed_machinery() -> None:
+    # Notebook 03 teaches this loop: the book's steps, the device and a progress bar, nothing more.
+    function = ast.parse(textwrap.dedent(inspect.getsource(train_model_plain))).body[0]
+    body = function.body[1:]  # without the docstring
+    code = ast.unparse(ast.Module(body=body, type_ignores=[]))
+    assert body[-1].end_lineno - body[0].lineno + 1 <= 35  # lines of code, signature and docstring left out
+    for machinery in ("autocast", "memory_format", "GradScaler", "scaler", "speed", "environ", "getenv"):
+        assert machinery not in code, machinery
+    assert "loss.backward()" in code and "optimizer.step()" in code
+
+
+def test_fast_loop_without_speed_takes_the_hardware_choice_not_the_environment(monkeypatch) -> None:
     # speed=None: the automatic choice for the device; only the setup cell reads COURSE_PRECISION.
     monkeypatch.setenv("COURSE_PRECISION", "fp32")
     results = []
     for speed in (None, choose_speed_settings("cpu")):
         net = tiny_vgg_like()
         train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05),
-                    1, "cpu", False, False, speed)  # the book's positional order, then ours
+                    1, "cpu", speed)  # the book's positional order, then ours
         results.append(net.state_dict())
     assert all(torch.equal(a, b) for a, b in zip(results[0].values(), results[1].values(), strict=True))
 
 
-def test_train_model_uses_the_scaler_only_for_fp16(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fast_loop_in_fp32_computes_what_the_plain_loop_computes() -> None:
+    results = []
+    for loop, extra in ((train_model_plain, {}), (train_model, {"speed": choose_speed_settings("cpu", "fp32")})):
+        net = tiny_vgg_like()
+        torch.manual_seed(5)  # the same dropout masks
+        history = loop(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05), 2,
+                       device="cpu", **extra)
+        results.append((net.state_dict(), [(r.loss, r.acc) for r in history.records]))
+    (plain, plain_stats), (fast, fast_stats) = results
+    assert plain_stats == fast_stats
+    assert all(torch.equal(a, b) for a, b in zip(plain.values(), fast.values(), strict=True))
+
+
+def test_fast_loop_uses_the_scaler_only_for_fp16(monkeypatch: pytest.MonkeyPatch) -> None:
     made = []
     real = torch.amp.GradScaler
 
@@ -243,15 +284,129 @@ def test_train_model_uses_the_scaler_only_for_fp16(monkeypatch: pytest.MonkeyPat
     for dtype in (torch.bfloat16, torch.float16):
         net = tiny_vgg_like()
         train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1,
-                    device="cpu", progress=False, verbose=False, speed=SpeedSettings("cpu", dtype, True, "test"))
+                    device="cpu", speed=SpeedSettings("cpu", dtype, True, "test"))
     assert made == [False, True]
 
 
-def test_train_model_rejects_negative_epochs() -> None:
+# ----------------------------------------------------------------------------- a stopped run
+
+
+class StopButton(nn.Module):
+    """Wraps a network; raises KeyboardInterrupt (what Jupyter's stop button raises) inside the forward pass
+    of training batch number ``stop_at`` (1-based), after checking the layout the loop computes in."""
+
+    def __init__(self, net: nn.Module, stop_at: int) -> None:
+        super().__init__()
+        self.net, self.stop_at, self.seen, self.layouts = net, stop_at, 0, []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            self.seen += 1
+            self.layouts.append(x.is_contiguous(memory_format=torch.channels_last))
+            if self.seen == self.stop_at:
+                raise KeyboardInterrupt
+        return self.net(x)
+
+
+@LOOPS
+def test_a_stopped_run_leaves_eval_mode_the_usual_layout_and_a_stopped_record(loop, capsys) -> None:
+    net = StopButton(tiny_vgg_like(), stop_at=3)
+    loaders = toy_loaders(n=32, batch_size=8)  # 4 training batches per epoch
+    extra = {"speed": CHANNELS_LAST_FP32} if loop is train_model else {}
+    with pytest.raises(KeyboardInterrupt):
+        loop(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 2, "cpu", **extra)
+    assert not net.training and not any(m.training for m in net.modules())  # dropout off
+    assert all(p.is_contiguous() for p in net.parameters())  # the usual layout, whatever the loop used
+    assert net.layouts[0] == (loop is train_model)  # (the fast loop did compute in channels_last)
+    history = net.history  # the loop never returned, but the record stays with the network
+    assert not history.finished and history.batches_trained == 2
+    assert [(r.epoch, r.phase) for r in history.records] == [(0, "val")]
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == "Stopped after 2 of 8 training batches: the network is only partly trained."
+    with pytest.raises(StoppedRunError, match="stopped after 2 training batches: run the training cell again"):
+        run_summary("fine_tuning", net)
+    with pytest.raises(StoppedRunError):
+        finished_history(net)
+
+
+class StopAtSample(torch.utils.data.Dataset):
+    """A data set whose sample ``stop_at`` raises KeyboardInterrupt: the stop button while a batch loads."""
+
+    def __init__(self, data: torch.utils.data.Dataset, stop_at: int) -> None:
+        self.data, self.stop_at = data, stop_at
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, i: int):
+        if i == self.stop_at:
+            raise KeyboardInterrupt
+        return self.data[i]
+
+
+def test_a_stopped_run_replaces_the_record_of_the_earlier_finished_one() -> None:
     net = tiny_vgg_like()
-    with pytest.raises(ValueError):
-        train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01),
-                    num_epochs=-1, device="cpu", progress=False, verbose=False)
+    first = train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1, "cpu")
+    assert finished_history(net) is first
+    data = toy_dataset(16)
+    loaders = {"train": DataLoader(StopAtSample(data, stop_at=12), batch_size=8), "val": DataLoader(data, batch_size=8)}
+    with pytest.raises(KeyboardInterrupt):
+        train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1, "cpu")
+    # The weights changed in the second run (one batch): the finished record of the first run must not
+    # describe them any more.
+    assert net.history is not first and not net.history.finished and net.history.batches_trained == 1
+    with pytest.raises(StoppedRunError, match="stopped after 1 training batch: run"):
+        run_summary("fine_tuning", net)
+
+
+SIGINT_CHILD = r"""
+import json, sys, time, torch
+from torch import nn, optim
+from torch.utils.data import DataLoader, Dataset
+sys.path.insert(0, sys.argv[1])
+from tests.test_training import tiny_vgg_like
+from utils.settings.precision import SpeedSettings
+from utils.training import train_model
+
+class Slow(Dataset):  # says when the loop is inside its second training batch, then gives time to stop it
+    def __init__(self, train): self.train, self.calls = train, 0
+    def __len__(self): return 32
+    def __getitem__(self, i):
+        self.calls += 1
+        if self.train and self.calls == 9:
+            print("INSIDE", flush=True)
+        if self.train and self.calls > 8:
+            time.sleep(0.2)
+        return torch.randn(3, 8, 8), i % 2
+
+net = tiny_vgg_like()
+loaders = {"train": DataLoader(Slow(True), batch_size=8), "val": DataLoader(Slow(False), batch_size=8)}
+try:
+    train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1, "cpu",
+                SpeedSettings("cpu", None, True, "test"))
+except KeyboardInterrupt:
+    print(json.dumps({"training": net.training, "contiguous": all(p.is_contiguous() for p in net.parameters()),
+                      "finished": net.history.finished, "batches": net.history.batches_trained}), flush=True)
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGINT to a child process is a POSIX signal")
+def test_a_real_sigint_mid_epoch_stops_the_loop_cleanly(tmp_path) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(SIGINT_CHILD)
+    child = subprocess.Popen([sys.executable, str(script), str(REPO_ROOT)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        for line in child.stdout:
+            if line.strip() == "INSIDE":
+                child.send_signal(signal.SIGINT)  # what JupyterLab's stop button sends to the kernel
+                break
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    lines = out.strip().splitlines()
+    assert lines[-2] == "Stopped after 1 of 4 training batches: the network is only partly trained.", err
+    assert json.loads(lines[-1]) == {"training": False, "contiguous": True, "finished": False, "batches": 1}
 
 
 # ----------------------------------------------------------------------------- data loaders
@@ -278,26 +433,32 @@ def test_make_dataloaders_shuffles_train_reproducibly_and_keeps_val_in_order() -
 # ----------------------------------------------------------------------------- run summaries
 
 
-def _tiny_history() -> tuple[nn.Module, History]:
+def _trained_head() -> tuple[nn.Module, History]:
     net = tiny_vgg_like()
     freeze_all_except(net, TRANSFER_LEARNING_PARAM_NAMES)
-    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(),
-                          optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.01),
-                          num_epochs=1, device="cpu", progress=False, verbose=False)
+    history = train_model_plain(net, toy_loaders(), nn.CrossEntropyLoss(),
+                                optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.01),
+                                num_epochs=1, device="cpu")
     return net, history
 
 
-def test_run_summary_round_trip(tmp_path) -> None:
-    net, history = _tiny_history()
-    summary = run_summary("transfer_learning", history, net, weights="standin", smoke=True)
-    assert summary["trainable_params"] == 16 * 2 + 2
+def test_run_summary_describes_the_networks_last_run_and_round_trips(tmp_path) -> None:
+    net, history = _trained_head()
+    summary = run_summary("transfer_learning", net, weights="standin", speed="fp32", smoke=True)
+    assert summary["trainable_params"] == 16 * 2 + 2 and summary["total_params"] == 1458
     assert summary["val_acc_before"] == history.records[0].acc
-    assert summary["final_val_acc"] == history.final_val_acc and summary["num_epochs"] == 1
+    assert summary["final_val_acc"] == history.records[-1].acc and summary["num_epochs"] == 1
+    assert summary["train_images"] == summary["val_images"] == 16
     path = run_summary_path("transfer_learning", tmp_path / "weights")
     assert path.name == "transfer_learning_summary.json"
     save_run_summary(summary, path)
     assert load_run_summary(path) == summary
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_a_network_that_was_never_trained_has_no_summary() -> None:
+    with pytest.raises(StoppedRunError, match="no training record yet: run the training cell first"):
+        run_summary("transfer_learning", tiny_vgg_like())
 
 
 def test_load_run_summary_returns_none_for_missing_or_broken_files(tmp_path) -> None:
@@ -308,11 +469,11 @@ def test_load_run_summary_returns_none_for_missing_or_broken_files(tmp_path) -> 
 
 
 def test_format_run_comparison_has_one_row_per_run() -> None:
-    net, history = _tiny_history()
-    rows = [run_summary("transfer_learning", history, net, weights="standin", smoke=True),
-            run_summary("fine_tuning", history, net, weights="imagenet", smoke=False)]
+    net, _ = _trained_head()
+    rows = [run_summary("transfer_learning", net, weights="standin", speed="fp32", smoke=True),
+            run_summary("fine_tuning", net, weights="imagenet", speed="bf16 autocast", smoke=False)]
     table = format_run_comparison(rows).splitlines()
     assert len(table) == 4 and table[0].startswith("| run |")
-    assert table[2].startswith("| transfer_learning |") and "| 34 | 2.332 % |" in table[2]  # 34 of 1,458
+    assert table[2].startswith("| transfer_learning |") and "| 34 | 2.332\u00a0% | fp32 |" in table[2]  # 34/1,458
     assert "| smoke |" in table[2]
-    assert table[3].startswith("| fine_tuning |") and "| full |" in table[3]
+    assert table[3].startswith("| fine_tuning |") and "| bf16 autocast | imagenet | full |" in table[3]

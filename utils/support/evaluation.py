@@ -1,7 +1,7 @@
 """Look at what a trained classifier does: predictions, confusion matrix, learning curves, galleries.
 
-Predictions use ``utils.settings.precision``'s speed settings and return fp32 probabilities; figures return
-the ``Figure``.
+Predictions take the device and speed settings as arguments (default: the device's automatic choice) and return
+fp32 probabilities; figures return the ``Figure``.
 """
 
 from __future__ import annotations
@@ -130,12 +130,26 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
     return fig
 
 
+def format_history(history: History) -> str:
+    """A text table of a training loop's :class:`~utils.training.History`, one row per epoch and phase, then
+    the validation accuracy before training and after the last epoch."""
+    lines = [f"{'epoch':>5}  {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
+    for r in history.records:
+        lines.append(f"{r.epoch:>5}  {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} {r.num_images:>7} {r.seconds:>8.1f}")
+    val = history.phase("val")
+    if val:
+        lines.append(f"val accuracy before training {val[0].acc:.4f}, after the last epoch {val[-1].acc:.4f}")
+    if not history.finished:
+        lines.append(f"(a stopped run: {history.batches_trained} training batches)")
+    return "\n".join(lines)
+
+
 def plot_learning_curves(history: History, title: str = "Learning curves") -> Figure:
-    """Loss and accuracy per epoch from ``train_model``'s history, train and val side by side
+    """Loss and accuracy per epoch from a training loop's history, train and val side by side
     (validation starts at epoch 0, before training)."""
     if not history.records:
-        raise ValueError("the history is empty: run train_model first")
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+        raise ValueError("the history is empty: run the training loop first")
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6))
     styles = {"train": dict(color="tab:blue", marker="o"), "val": dict(color="tab:orange", marker="s")}
     for phase, style in styles.items():
         records = history.phase(phase)
@@ -144,10 +158,11 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
         epochs = [r.epoch for r in records]
         ax_loss.plot(epochs, [r.loss for r in records], label=phase, **style)
         ax_acc.plot(epochs, [r.acc for r in records], label=phase, **style)
+    last_epoch = max(r.epoch for r in history.records)
     for ax, ylabel in ((ax_loss, "mean loss per image"), (ax_acc, "accuracy")):
         ax.set(xlabel="epoch (0 = before training)", ylabel=ylabel)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlim(-0.3, max(history.num_epochs, 1) + 0.3)
+        ax.set_xlim(-0.3, max(last_epoch, 1) + 0.3)
         ax.grid(alpha=0.3)
         ax.legend()
     ax_loss.set_title("Loss")
@@ -164,17 +179,16 @@ def _spread(items: Sequence[int], k: int) -> list[int]:
 
 
 def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
-    """Sorted indices of at most ``max_images`` images: up to half mistakes, the rest correct,
-    each kind taken at even steps through the data set (so both classes appear)."""
-    n = len(predictions)
-    if n <= max_images:
-        return list(range(n))
+    """Indices of at most ``max_images`` images, mistakes first: up to half the panels for mistakes, the
+    rest for correct answers, each kind taken at even steps through the data set (so both classes appear)
+    and in data-set order within its kind."""
     mistakes = predictions.mistakes
     wrong = set(mistakes)
-    correct = [i for i in range(n) if i not in wrong]
+    correct = [i for i in range(len(predictions)) if i not in wrong]
+    if len(predictions) <= max_images:
+        return mistakes + correct
     chosen = _spread(mistakes, max_images // 2)
-    chosen += _spread(correct, max_images - len(chosen))
-    return sorted(chosen)
+    return chosen + _spread(correct, max_images - len(chosen))
 
 
 def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
@@ -182,7 +196,8 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
                             class_names: Sequence[str] = CLASS_NAMES, ncols: int = 4,
                             suptitle: str = "Validation predictions") -> Figure:
     """Images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red, with a cross), from
-    :func:`predict_dataloader` on an unshuffled loader of ``dataset``; ``indices`` default :func:`gallery_indices`."""
+    :func:`predict_dataloader` on an unshuffled loader of ``dataset``; ``indices`` default :func:`gallery_indices`
+    (mistakes first)."""
     if len(dataset) != len(predictions):
         raise ValueError(f"the data set has {len(dataset)} images but there are "
                          f"{len(predictions)} predictions: use the same, unshuffled data")
@@ -200,8 +215,8 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
                       f"p({class_names[pred]}) = {float(predictions.probs[i, pred]):.2f}")
         colors.append(MISTAKE_COLOR if wrong else CORRECT_COLOR)
     n_wrong = sum(c == MISTAKE_COLOR for c in colors)
-    title = (f"{suptitle}\ntitles read 'predicted / true'; red ✗ = mistake "
-             f"({n_wrong} of {len(indices)} shown)")
+    title = (f"{suptitle}\n'predicted / true'; red ✗ = mistake "
+             f"({n_wrong} of {len(indices)} shown, mistakes first)")
     fig = show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
     fig.tight_layout()  # a second pass: two-line titles no longer overlap the row above
     return fig
