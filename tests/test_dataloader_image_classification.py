@@ -223,3 +223,12 @@ def test_a_damaged_photo_is_never_advised_to_be_deleted(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="truncated or corrupt") as err:
         load_rgb_image(good)
     assert "delete" not in str(err.value).lower()
+
+
+def test_a_missing_photo_names_the_working_folder_a_relative_path_starts_in(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # in JupyterLab, the notebook's folder
+    with pytest.raises(ValueError) as err:
+        load_rgb_image("my_wasp.jpg")
+    message = str(err.value)
+    assert message.startswith("No image file at my_wasp.jpg") and f"working folder, {tmp_path})" in message
+    assert "\n" not in message and "full path" in message

@@ -121,7 +121,9 @@ def load_rgb_image(path: str | Path) -> Image.Image:
                          "megapixels, a guard against decompression bombs): shrink it (the model sees 224 x 224 "
                          "pixels), or if you trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first.") from None
     except FileNotFoundError:
-        raise ValueError(f"Image file not found: {path}. Re-run `python -m utils.prepare_data --verify`.") from None
+        where = "" if path.is_absolute() else f" (a relative path starts in the working folder, {Path.cwd()})"
+        raise ValueError(f"No image file at {path}{where}: check the name, or give the full path. A picture of "
+                         "the data set? `python -m utils.prepare_data --verify` names what is missing.") from None
     except UnidentifiedImageError:
         raise ValueError(f"{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or .png "
                          "file; `python -m utils.prepare_data` restores the course's data set.") from None

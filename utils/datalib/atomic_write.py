@@ -43,8 +43,9 @@ class WriteError(CourseError, OSError):
 
 
 def human_size(n: float) -> str:
-    """``n`` bytes as "537 MB", "1.61 GB", "12 kB" or "80 bytes"."""
-    unit, scale = next(((u, s) for u, s in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)) if n >= s), ("bytes", 1))
+    """``n`` bytes as "512 MiB", "1.5 GiB", "12 KiB" or "80 bytes"."""
+    unit, scale = next(((u, s) for u, s in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)) if n >= s),
+                       ("bytes", 1))
     return f"{n / scale:.3g} {unit}" if scale > 1 else f"{n:.0f} bytes"
 
 
@@ -183,10 +184,10 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep
     old = earlier_copies(path)[:-keep]
     for p in old:
         p.unlink(missing_ok=True)
-    deleted = f"; deleted the oldest {'copies' if len(old) > 1 else 'copy'} {', '.join(p.name for p in old)}"
-    print(f"{path}: the earlier file is kept as {backup} ({human_size(size)}){deleted * bool(old)}. {path.parent} now "
-          f"holds {human_size(folder_size(path.parent))}; at most {keep} earlier copies are kept (keep=N changes "
-          "it), `make purge` deletes them after asking.")
+    deleted = "".join(f"\n  deleted the oldest copy {p.name}" for p in old)
+    print(f"Kept the earlier {path.name} as {backup.name} ({human_size(size)}){deleted}.\n"
+          f"  At most {keep} earlier copies are kept (keep=N changes it); `make purge` deletes them\n"
+          f"  after asking. The folder now holds {human_size(folder_size(path.parent))}: {path.parent}")
     return backup
 
 
