@@ -7,19 +7,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from utils.support.checkpoints import CheckpointError
+from utils.datalib.artifacts import is_genuine_sha256, weights_path, weights_url
 from utils.pretrained_vgg import (
-    CHECKPOINT_FILENAME,
-    GENUINE_SHA256_PREFIX,
     VGG16_NUM_PARAMETERS,
     WEIGHTS,
     WeightsInfo,
     WeightsUnavailableError,
-    hub_checkpoint_path,
-    is_genuine_sha256,
     load_vgg16,
     make_standin_vgg16,
 )
+from utils.settings import paths
+from utils.settings.paths import VGG16_CHECKPOINT_FILENAME as CHECKPOINT_FILENAME
+from utils.support.checkpoints import CheckpointError
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +32,25 @@ def seeded_torch_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_names_follow_torchvision() -> None:
+    assert weights_url() == WEIGHTS.url
     assert Path(WEIGHTS.url).name == CHECKPOINT_FILENAME  # what torchvision downloads and looks for
-    assert GENUINE_SHA256_PREFIX == "397923af"
+    assert paths.VGG16_SHA256_PREFIX == "397923af" and f"vgg16-{paths.VGG16_SHA256_PREFIX}.pth" == CHECKPOINT_FILENAME
     assert is_genuine_sha256("397923AF" + "0" * 56) and not is_genuine_sha256("0" * 64)
 
 
 def test_hub_path_honours_torch_home(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    assert hub_checkpoint_path() == tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    assert weights_path() == tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+
+
+def test_one_prefix_decides_genuine_for_the_loader_and_the_data_tool(seeded_torch_home: Path, monkeypatch) -> None:
+    from utils.datalib.checksums import cached_sha256
+    from utils.datalib.verify import verify_all
+
+    monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))
+    monkeypatch.setattr(paths, "VGG16_SHA256_PREFIX", cached_sha256(weights_path())[:8])  # the stand-in passes
+    assert load_vgg16(False, progress=False, verbose=False)[1].genuine
+    assert not [p for p in verify_all(seeded_torch_home / "no-data") if p.startswith("weights")]
 
 
 def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home: Path, monkeypatch,
@@ -48,14 +58,15 @@ def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home:
     from utils.datalib import checksums
 
     monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
+    checksums.sha256_cache_path(weights_path()).unlink(missing_ok=True)  # another test may have hashed it
     hashed = []
     real = checksums.sha256_file
     monkeypatch.setattr(checksums, "sha256_file", lambda p: hashed.append(p) or real(p))
     _, first = load_vgg16(False, progress=False, verbose=False)
     net, info = load_vgg16(False, progress=False)
     assert info.sha256 == first.sha256 == real(info.path) and len(hashed) == 1, "hashed once per file"
-    assert info.source == "checkpoint" and info.path == hub_checkpoint_path()
-    assert not info.genuine and info.sha256 and not info.sha256.startswith(GENUINE_SHA256_PREFIX)
+    assert info.source == "checkpoint" and info.path == weights_path()
+    assert not info.genuine and info.sha256 and not info.sha256.startswith(paths.VGG16_SHA256_PREFIX)
     out = capsys.readouterr().out
     assert "NOT THE IMAGENET CHECKPOINT" in out and str(info.path) in out
     expected = make_standin_vgg16(seed=5).state_dict()
