@@ -47,5 +47,5 @@ def cap_cpu_threads(cgroup_root: Path = CGROUP_ROOT) -> str | None:
     quota, threads = cpu_quota(cgroup_root), torch.get_num_threads()
     if quota is None or int(quota) >= threads:
         return None
-    torch.set_num_threads(max(1, int(quota)))
-    return f"CPU threads: {torch.get_num_threads()}, not {threads}: the container's quota is {quota:g} CPUs"
+    torch.set_num_threads(capped := max(1, int(quota)))
+    return f"CPU threads: {capped} (the container's CPU quota is {quota:g}; torch counted {threads} cores)"
