@@ -92,16 +92,6 @@ def cpu_bf16_speedup(repeats: int = 7) -> float | None:
     return min(fp32) / min(bf16)
 
 
-def _cpu_settings() -> SpeedSettings:
-    speedup = cpu_bf16_speedup()
-    if speedup is None:
-        return SpeedSettings("cpu", None, True, "oneDNN has no bf16 on this CPU")
-    if speedup >= BF16_MIN_SPEEDUP:
-        return SpeedSettings("cpu", torch.bfloat16, True, f"bf16 measured {speedup:.1f}x faster than fp32 here")
-    gain = "" if speedup < 1 else ", too little to gain"
-    return SpeedSettings("cpu", None, True, f"bf16 would run at {speedup:.1f}x fp32 speed here{gain}")
-
-
 def choose_speed_settings(device: torch.device | str, precision: str = "auto") -> SpeedSettings:
     """Memory layout and autocast dtype for ``device``; ``precision="fp32"``: plain fp32, NCHW, the book.
 
@@ -117,7 +107,12 @@ def choose_speed_settings(device: torch.device | str, precision: str = "auto") -
     if precision == "fp32":
         return SpeedSettings(kind, None, False, "COURSE_PRECISION=fp32: the book's exact arithmetic")
     if kind == "cpu":
-        return _cpu_settings()
+        if (speedup := cpu_bf16_speedup()) is None:
+            return SpeedSettings(kind, None, True, "oneDNN has no bf16 on this CPU")
+        if speedup >= BF16_MIN_SPEEDUP:
+            return SpeedSettings(kind, torch.bfloat16, True, f"bf16 measured {speedup:.1f}x faster than fp32 here")
+        gain = "" if speedup < 1 else ", too little to gain"
+        return SpeedSettings(kind, None, True, f"bf16 would run at {speedup:.1f}x fp32 speed here{gain}")
     if kind == "cuda":
         if torch.cuda.is_bf16_supported(including_emulation=False):
             return SpeedSettings(kind, torch.bfloat16, True, "this GPU supports bf16")
