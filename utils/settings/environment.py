@@ -9,6 +9,8 @@
 ``COURSE_DATA_MIRROR`` a local mirror folder the data tool copies from instead of downloading
 ``TORCH_HOME``         torch's own: the hub cache that holds the VGG16 weights (``torch.hub.get_dir()``)
 =====================  ===========================================================================
+
+A container's CPU quota (cgroup files, not a variable) is read by ``utils.settings.device.cap_cpu_threads``.
 """
 
 from __future__ import annotations
