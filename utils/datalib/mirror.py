@@ -65,13 +65,13 @@ def export_mirror(data_dir: Path, out_dir: Path, manifest: Path | None = None) -
             info = zipfile.ZipInfo(f"{DATASET_NAME}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
             zf.writestr(info, (data_dir / DATASET_NAME / rel).read_bytes())
-    report, names = [f"{DATASET_ZIP}: packed from {data_dir / DATASET_NAME}"], [DATASET_ZIP]
-    for src in [data_dir / a.name for a in FILE_ARTIFACTS] + [weights_path()]:
+    report, names, weights = [f"{DATASET_ZIP}: packed from {data_dir / DATASET_NAME}"], [DATASET_ZIP], weights_path()
+    for src in [data_dir / a.name for a in FILE_ARTIFACTS] + [weights]:
         if src.is_file():
             copy_file(src, out_dir / src.name, desc=f"copy {src.name}")
             report.append(f"{src.name}: copied from {src.parent}")
             names.append(src.name)
-    if not weights_path().is_file():
-        report.append(f"{weights_path().name}: not cached here, left out (run with --weights online to include it)")
+    if not weights.is_file():
+        report.append(f"{weights.name}: not cached here, left out (run with --weights online to include it)")
     write_sha256sums(out_dir / MIRROR_SUMS, {n: sha256_file(out_dir / n) for n in names})
     return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
