@@ -21,12 +21,15 @@ TORCH_CPU_INDEX = https://download.pytorch.org/whl/cpu
 # (tests/test_notebooks_clean.py reads this line).
 KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
+# Where the notebooks save in full mode (COURSE_OUTPUT_DIR moves it), for `make clean` and `make purge`.
+WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(COURSE_OUTPUT_DIR)/weights,weights)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge \
+	colab-cells student student-test site hub-check
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
@@ -38,13 +41,13 @@ ifeq ($(TORCH),cpu)
 else ifneq ($(TORCH),)
 	$(error TORCH=$(TORCH): use TORCH=cpu, or leave it empty for the default build)
 endif
-	$(PY) -m pip install $(PIP_CONSTRAINTS) -e .
+	$(PY) -m pip install $(PIP_CONSTRAINTS) -e ".[lab,dev]"  # the lessons, JupyterLab, the test tools
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "$(KERNEL_DISPLAY_NAME)"
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-setup: $(STAMP)  ## create .venv: the course (pip install -e .) with the locked versions, the kernel
+setup: $(STAMP)  ## create .venv: the course (pip install -e ".[lab,dev]") with the locked versions, the kernel
 	@# Git compares notebooks without outputs (cell ids and metadata kept): the outputs JupyterLab
 	@# autosaves into a notebook never show in `git diff` or a commit. Re-run after moving the folder.
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
@@ -86,21 +89,57 @@ unit: data  ## only the unit tests (fast)
 notebooks: data  ## only the notebooks, in smoke mode
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 notebooks
 
+colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badges (REPO_URL=https://github.com/...)
+	$(PY) -m classroom.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
+
+student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/
+	$(PY) -m classroom.student_edition --out build/student notebooks/*.ipynb
+
+student-test: student data  ## execute the student edition in smoke mode (nbmake), as CI does
+	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 build/student
+
+site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
+	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
+
 benchmark: data  ## speed here: the course's choice and why, against the book's fp32 loop (forward, steps, loading)
 	$(PY) -m utils.tools.benchmark
+
+# A classroom hub: the .[classroom] extra (JupyterHub, nbgitpuller) in .venv, configurable-http-proxy (npm, the
+# locked version) in build/.
+HUB_STAMP = $(VENV)/.installed-classroom
+HUB_PROXY = build/hub-proxy/node_modules/.bin/configurable-http-proxy
+
+$(HUB_STAMP): $(STAMP) pyproject.toml $(CONSTRAINTS)
+	$(PY) -m pip install $(PIP_CONSTRAINTS) -e ".[classroom]"
+	touch $@
+
+$(HUB_PROXY): classroom/proxy/package.json classroom/proxy/package-lock.json
+	mkdir -p build/hub-proxy
+	cp classroom/proxy/package.json classroom/proxy/package-lock.json build/hub-proxy/
+	cd build/hub-proxy && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub-check: data $(HUB_STAMP) $(HUB_PROXY)  ## the course on a real JupyterHub here: 3 learners at once (as root)
+	$(PY) classroom/hub_check.py
 
 lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after testing it)
 	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 
-clean:  ## remove what the tools generated: build/, caches, left-over .fetch-* folders (keeps weights/, data/)
+clean:  ## remove what the tools generated: build/, caches, .fetch-* folders, temporary files of killed saves (keeps weights/, data/)
 	rm -rf build .pytest_cache .ruff_cache data/.fetch-*
 	rm -rf "$${TORCH_HOME:-$${XDG_CACHE_HOME:-$$HOME/.cache}/torch}"/hub/checkpoints/.fetch-*
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	@# A save killed mid-write leaves a hidden .NAME.<pid>.tmp (up to 540 MB); removed only if its process is gone.
+	@if [ -d "$(WEIGHTS)" ] && [ -x $(PY) ]; then $(PY) -c "import sys; from utils.datalib.atomic_write import \
+	  remove_stale_temp_files as r; r(sys.argv[1])" "$(WEIGHTS)"; fi
+	@if [ -n "$$(ls -A "$(WEIGHTS)" 2>/dev/null)" ]; then \
+	  echo "kept $(WEIGHTS)/: $$(du -sh "$(WEIGHTS)" | cut -f1) of your weights and summaries (make purge deletes them)"; fi
 
-purge:  ## delete YOUR trained weights and summaries in weights/ (lists them, asks first)
-	@if [ -z "$$(ls -A weights 2>/dev/null)" ]; then echo "weights/ is empty: nothing to delete."; exit 0; fi; \
-	echo "This deletes your trained weights and run summaries:"; ls -l weights; \
-	printf "Delete everything in weights/? [y/N] "; read answer || answer=; \
-	if [ "$$answer" = y ] || [ "$$answer" = yes ]; then rm -rf weights && echo "weights/ deleted."; \
+purge:  ## delete YOUR trained weights, earlier copies and summaries in weights/ (lists them, asks first)
+	@if [ -z "$$(ls -A "$(WEIGHTS)" 2>/dev/null)" ]; then echo "$(WEIGHTS)/ is empty: nothing to delete."; exit 0; fi; \
+	echo "This deletes your trained weights, their earlier copies and run summaries ($$(du -sh "$(WEIGHTS)" | cut -f1)):"; \
+	ls -lAh "$(WEIGHTS)"; \
+	printf "Delete everything in $(WEIGHTS)/? [y/N] "; read answer || answer=; \
+	if [ "$$answer" = y ] || [ "$$answer" = yes ]; then rm -rf "$(WEIGHTS)" && echo "$(WEIGHTS)/ deleted."; \
 	else echo "Nothing deleted."; fi

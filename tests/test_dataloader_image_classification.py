@@ -186,3 +186,40 @@ def test_a_folder_is_not_called_a_corrupt_image(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="is not a readable image file") as err:
         load_rgb_image(tmp_path)  # once: "probably truncated or corrupt: delete it"
     assert "delete" not in str(err.value)
+
+
+def test_a_huge_photo_is_one_line_with_its_size_and_what_to_do(tmp_path: Path, monkeypatch) -> None:
+    path = _write_image(tmp_path / "huge.png", size=(200, 100), format="PNG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5_000)  # 20 000 pixels: as a 200-megapixel photo by default
+    with pytest.raises(ValueError) as err:
+        load_rgb_image(path)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(f"{path} has 0.02 megapixels, more than PIL opens by default")
+    assert "shrink it" in message and "PIL.Image.MAX_IMAGE_PIXELS = None" in message
+
+
+@pytest.mark.parametrize("values, expected", [
+    ((0.25, 0.75), (63, 191)),      # 0..1, the usual range of float images: not all black
+    ((10.0, 200.0), (10, 200)),     # already 0..255
+    ((-500.0, 3000.0), (0, 255)),   # anything else: its own min..max
+])
+def test_a_float_tiff_keeps_its_picture(tmp_path: Path, values: tuple[float, float], expected) -> None:
+    path = tmp_path / "float.tif"
+    Image.fromarray(np.array([values], dtype=np.float32), mode="F").save(path)
+    img = load_rgb_image(path)
+    assert img.mode == "RGB" and (img.getpixel((0, 0))[0], img.getpixel((1, 0))[0]) == expected
+
+
+def test_a_float_tiff_with_nan_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "nan.tif"
+    Image.fromarray(np.array([[0.5, np.nan]], dtype=np.float32), mode="F").save(path)
+    with pytest.raises(ValueError, match="nan.tif is a float image with NaN"):
+        load_rgb_image(path)
+
+
+def test_a_damaged_photo_is_never_advised_to_be_deleted(tmp_path: Path) -> None:
+    good = _write_image(tmp_path / "mine.jpg", size=(300, 300), format="JPEG", quality=95)
+    good.write_bytes(good.read_bytes()[:2000])
+    with pytest.raises(ValueError, match="truncated or corrupt") as err:
+        load_rgb_image(good)
+    assert "delete" not in str(err.value).lower()

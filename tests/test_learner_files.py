@@ -41,19 +41,21 @@ def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
             for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else {}
 
 
-def test_a_smoke_run_of_notebook_04_leaves_the_weights_folder_untouched(dataset_dir: Path,
+def test_a_smoke_run_of_notebook_04_leaves_the_weights_folder_untouched(dataset_dir: Path, tmp_path: Path,
                                                                        monkeypatch) -> None:
     """Runs notebook 04 as `make test` does (smoke mode); whatever the learner keeps in weights/ (hashes
     and modification times) must be the same afterwards, and nothing may be added there. The test itself
-    writes nothing into weights/."""
+    writes nothing into the checkout (COURSE_OUTPUT_DIR: a read-only classroom copy passes too)."""
     before = _snapshot(WEIGHTS_DIR)
     monkeypatch.setenv("COURSE_SMOKE", "1")  # the kernel inherits the environment
+    monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path))
     notebook = REPO_ROOT / "notebooks" / "04_fine_tuning_and_save_load.ipynb"
     nb = nbformat.read(notebook, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(notebook.parent)}}).execute()
     assert _snapshot(WEIGHTS_DIR) == before, "a smoke run changed or added files in weights/"
-    assert SMOKE_WEIGHTS_DIR.is_dir(), "the smoke run saved its weights in build/smoke/weights/"
+    assert (tmp_path / "build" / "smoke" / "weights" / "weights_fine_tuning.pth").is_file(), \
+        "the smoke run saved its weights in <COURSE_OUTPUT_DIR>/build/smoke/weights/"
 
 
 def test_make_clean_removes_generated_things_and_keeps_weights(tmp_path: Path) -> None:

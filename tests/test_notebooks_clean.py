@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from ipykernel.ipkernel import IPythonKernel
 
+from classroom.colab_cells import CODE_ID
+
 NOTEBOOKS = [
     "01_pretrained_vgg_inference.ipynb",
     "02_preprocessing_and_augmentation.ipynb",
@@ -29,6 +31,11 @@ def stored_output_problems(notebook: dict) -> list[str]:
         if cell.get("execution_count") is not None:
             problems.append(f"cell {index} has execution_count {cell['execution_count']}")
     return problems
+
+
+def lesson_code(notebook: dict) -> list[str]:
+    """The sources of the code cells, without the Colab cell (`make colab-cells`; tests/test_colab_cell.py)."""
+    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code" and c.get("id") != CODE_ID]
 
 
 def test_the_checker_catches_a_notebook_with_outputs() -> None:
@@ -57,8 +64,8 @@ def test_notebook_structure(repo_root: Path, name: str) -> None:
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
     cells = notebook["cells"]
     assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# ")
-    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    assert "setup_notebook(" in code[0], "the first code cell must be the shared setup cell"
+    code = lesson_code(notebook)
+    assert "setup_notebook(" in code[0], "the first code cell (after the Colab cell) must be the shared setup cell"
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown").lower()
     for section in ("learning goals", "prerequisites", "try it", "summary"):
         assert section in text, f"{name} lacks a '{section}' section"
@@ -99,7 +106,7 @@ def test_metadata_is_what_jupyterlab_writes_for_the_course_kernel(repo_root: Pat
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebooks_import_the_installed_course(repo_root: Path, name: str) -> None:
     notebook = json.loads((repo_root / "notebooks" / name).read_text(encoding="utf-8"))
-    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    code = lesson_code(notebook)
     assert not any("sys.path" in cell for cell in code), f"{name} touches sys.path; make setup installs utils"
     assert "make setup" in code[0] and "except ModuleNotFoundError" in code[0], (
         f"{name}: the setup cell must say in one line what to run when the course is not installed")

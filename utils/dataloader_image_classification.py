@@ -5,9 +5,11 @@ The notes' bugs are fixed: labels come from the folder's name, images become RGB
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import torch
 import torch.utils.data as data
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -87,8 +89,9 @@ def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR)
 
 
 def load_rgb_image(path: str | Path) -> Image.Image:
-    """Open an image as a loaded RGB PIL image (transparent pixels white, EXIF rotation applied).
-    Raises ``ValueError`` naming the file if it is missing, not an image, or truncated."""
+    """Open an image as a loaded RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and
+    float grayscale scaled to 8 bits: floats from 0..1, or 0..255, else from their own min..max). Raises
+    ``ValueError`` naming the file if it is missing, not an image, truncated, or too large for PIL."""
     path = Path(path)
     try:
         with Image.open(path) as img:
@@ -101,18 +104,34 @@ def load_rgb_image(path: str | Path) -> Image.Image:
             if img.mode in ("I", "I;16", "I;16B", "I;16L"):
                 # 16-bit grayscale: scale to 8 bits before converting, or it saturates to white.
                 img = img.point(lambda v: v / 256).convert("L")
+            if img.mode == "F":  # 32-bit float: a plain convert() clips to 0..255, so 0..1 data turns black
+                pixels = np.asarray(img)
+                lo, hi = float(pixels.min()), float(pixels.max())
+                if not np.isfinite(pixels).all():
+                    raise ValueError(f"{path} is a float image with NaN or infinite pixels: save it as an 8-bit "
+                                     "PNG or JPEG with the range you want, then load that.")
+                if lo >= 0 and hi <= 255:
+                    lo, hi = 0.0, (1.0 if hi <= 1 else 255.0)
+                img = img.point(lambda v: (v - lo) * 255 / max(hi - lo, 1e-12)).convert("L")
             return img.convert("RGB")
+    except Image.DecompressionBombError as err:
+        pixels = re.search(r"\((\d+) pixels\)", str(err))
+        size = f"{int(pixels[1]) / 1e6:.3g} megapixels" if pixels else "too many pixels"
+        raise ValueError(f"{path} has {size}, more than PIL opens by default ({2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} "
+                         "megapixels, a guard against decompression bombs): shrink it (the model sees 224 x 224 "
+                         "pixels), or if you trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first.") from None
     except FileNotFoundError:
         raise ValueError(f"Image file not found: {path}. Re-run `python -m utils.prepare_data --verify`.") from None
     except UnidentifiedImageError:
-        raise ValueError(f"{path} is not a readable image (PIL cannot identify it). Delete or replace the "
-                         "file; `python -m utils.prepare_data` restores the data set.") from None
+        raise ValueError(f"{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or .png "
+                         "file; `python -m utils.prepare_data` restores the course's data set.") from None
     except (IsADirectoryError, PermissionError) as err:
         raise ValueError(f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
                          "or .png file you may read.") from None
     except OSError as err:  # truncated or otherwise damaged pixel data
-        raise ValueError(f"{path} could not be decoded ({err}). The file is probably truncated or corrupt: "
-                         "delete it, or restore the data set with `python -m utils.prepare_data`.") from None
+        raise ValueError(f"{path} could not be decoded ({err}). The file is probably truncated or corrupt: replace "
+                         "it with a complete copy (`python -m utils.prepare_data` restores the course's data set)."
+                         ) from None
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:

@@ -1,55 +1,193 @@
-"""Write files so that they appear complete or not at all, and never lose an earlier one."""
+"""Write files so that they appear complete or not at all, keep a bounded number of earlier copies, and
+remove what an interrupted write left behind."""
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import itertools
 import os
+import re
 import secrets
 import shutil
 import tempfile
+import time
+import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from utils.errors import CourseError
 
 #: Temporary folders of the data tool and the weights download start with this.
 FETCH_PREFIX = ".fetch-"
+#: How many earlier copies :func:`keep_earlier_file` keeps beside a file (``keep=`` changes it).
+KEEP_COPIES = 2
+#: A save's hidden temporary file: ``.NAME.<pid>.tmp`` or ``.NAME.<pid>.<8 random hex digits>.tmp`` (a pid has
+#: at most 7 digits; the shortest NAME that fits wins, so that random digits are never taken for the pid).
+TEMP_FILE = re.compile(r"\..+?\.(\d+)(?:\.[0-9a-f]{8})?\.tmp")
+#: A temporary file of a process that is gone counts as stale once unchanged for this many seconds.
+STALE_AFTER_S = 60.0
+#: Outputs in a folder ending like this (smoke runs) are disposable: replaced without keeping a copy.
+DISPOSABLE_DIR = ("build", "smoke", "weights")
 
 
-def keep_earlier_file(path: str | Path) -> Path | None:
-    """Move an existing ``path`` aside to ``<stem>.<its mtime>[-N]<suffix>`` (no backup is overwritten) and say so
-    in one line. Returns the new place, or None if there was no file or it is a disposable smoke-run output."""
-    path = Path(path)
-    if not path.exists() or path.resolve().parent.parts[-3:] == ("build", "smoke", "weights"):
-        return None
-    stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S")
-    backup, n = path.with_name(f"{path.stem}.{stamp}{path.suffix}"), 1
-    while backup.exists():
-        n += 1
-        backup = path.with_name(f"{path.stem}.{stamp}-{n}{path.suffix}")
-    os.replace(path, backup)
-    print(f"{path} already existed: the earlier file is kept as {backup} and a new one written.")
-    return backup
+class WriteError(CourseError, OSError):
+    """A file could not be written (full disk, read-only or forbidden folder). ``str()`` is one line naming
+    the folder and the fix; ``errno`` is the original error's, ``filename`` the folder."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def human_size(n: float) -> str:
+    """``n`` bytes as "537 MB", "1.61 GB", "12 kB" or "80 bytes"."""
+    unit, scale = next(((u, s) for u, s in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)) if n >= s), ("bytes", 1))
+    return f"{n / scale:.3g} {unit}" if scale > 1 else f"{n:.0f} bytes"
+
+
+def folder_size(folder: str | Path) -> int:
+    """Bytes used by the files directly in ``folder`` (a file with several names, a hard link, counts once)."""
+    sizes = {}
+    for p in Path(folder).iterdir():
+        try:
+            st = p.stat()
+        except FileNotFoundError:  # removed meanwhile by another process
+            continue
+        sizes[st.st_dev, st.st_ino] = st.st_size if p.is_file() else 0
+    return sum(sizes.values())
+
+
+def write_error(err: BaseException, path: str | Path, needed: int | None = None) -> WriteError | None:
+    """The one-line :class:`WriteError` for ``err``, raised while writing ``path`` (``needed``: its size in
+    bytes), or None if ``err`` is not about the disk. ``torch.save``'s "unexpected pos" counts as a full disk."""
+    path, text = Path(path), str(err)
+    code = getattr(err if isinstance(err, OSError) else err.__context__, "errno", None)
+    if code is None and "inline_container.cc" in text and ("unexpected pos" in text or "failed writing" in text):
+        code = errno.ENOSPC  # torch.save to a path: the C++ writer hides the OSError
+    folder = path.parent
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        free = human_size(shutil.disk_usage(folder).free) if folder.is_dir() else "too little"
+        return WriteError(code, f"the disk holding {folder} is full: {path.name} needs "
+                          f"{human_size(needed) if needed else 'more space'}, {free} free. Free some space there "
+                          "(`make purge` lists old weights and deletes them after asking), or set COURSE_OUTPUT_DIR "
+                          "to a folder on a larger disk.", str(folder))
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "is on a read-only disk" if code == errno.EROFS else "is not writable for you"
+        return WriteError(code, f"{folder} {why}, so {path.name} cannot be saved there: set COURSE_OUTPUT_DIR to "
+                          "a writable folder (the notebooks save there), or make this one writable.", str(folder))
+    return None
 
 
 @contextmanager
-def atomic_open(path: str | Path, keep_earlier: bool = False) -> Iterator[BinaryIO]:
-    """Open ``path`` for binary writing via a hidden temporary file beside it, renamed over ``path`` only when
-    the ``with`` block ends without an error (else deleted). ``keep_earlier``: :func:`keep_earlier_file` first."""
+def atomic_open(path: str | Path, keep_earlier: bool = False, keep: int = KEEP_COPIES,
+                needed: int | None = None) -> Iterator[BinaryIO]:
+    """Open ``path`` for binary writing through a hidden ``.NAME.<pid>.<random>.tmp`` beside it, fsynced and
+    renamed over ``path`` only when the ``with`` block ends without an error (else deleted). Stale temporary files
+    in the folder are removed first. ``keep_earlier``: :func:`keep_earlier_file` (``keep`` copies) once the new
+    file is complete. ``needed``: the expected size in bytes, checked against the free space first. Raises
+    :class:`WriteError` on a full disk or a read-only folder; ``path`` is then unchanged."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(path.parent)
+        if needed is not None and shutil.disk_usage(path.parent).free < needed:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path.parent))
         with open(tmp, "xb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         if keep_earlier:
-            keep_earlier_file(path)
+            keep_earlier_file(path, tmp, keep)
         os.replace(tmp, path)
+    except Exception as err:
+        _discard(tmp)  # first, so that the message counts the space it frees
+        if (error := write_error(err, path, needed)) is None:
+            raise
+        raise error from None
     finally:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
+
+
+def _discard(path: Path) -> None:
+    """Remove ``path`` if it is there (a read-only disk refuses even a missing one: nothing to do then)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def earlier_copies(path: str | Path) -> list[Path]:
+    """The copies :func:`keep_earlier_file` kept of ``path`` (``<stem>.<date>T<time>[-N]<suffix>``), oldest first."""
+    path = Path(path)
+    pattern = re.compile(rf"{re.escape(path.stem)}\.(\d{{4}}-\d\d-\d\dT\d{{6}})(?:-(\d+))?{re.escape(path.suffix)}")
+    found = [(m[1], int(m[2] or 1), p) for p in path.parent.glob(f"{path.stem}.*{path.suffix}")
+             if (m := pattern.fullmatch(p.name))]
+    return [p for *_, p in sorted(found)]
+
+
+def same_content(a: str | Path, b: str | Path) -> bool:
+    """True if ``a`` and ``b`` hold the same data: the same bytes, or zip archives (``torch.save``'s format, which
+    names the top folder after the file) with the same members and CRC-32s below their top folders."""
+    def members(p: str | Path) -> list[tuple[str, int, int]]:
+        with zipfile.ZipFile(p) as zf:
+            return sorted((i.filename.partition("/")[2], i.CRC, i.file_size) for i in zf.infolist())
+
+    if zipfile.is_zipfile(a) and zipfile.is_zipfile(b):
+        return members(a) == members(b)
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return (os.fstat(fa.fileno()).st_size == os.fstat(fb.fileno()).st_size
+                and hashlib.file_digest(fa, "sha256").digest() == hashlib.file_digest(fb, "sha256").digest())
+
+
+def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep: int = KEEP_COPIES) -> Path | None:
+    """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>`` before a new one replaces it, then delete
+    the oldest such copies beyond ``keep``; one printed line says what was done, once done.
+
+    ``new_file``: the complete new file that ``os.replace(new_file, path)`` moves in next. The earlier file then
+    stays at ``path`` too (a hard link), so a reader always finds a whole file, and no copy is kept when it is
+    identical to ``new_file`` or, ``new_file`` being a zip (``torch.save``), is not a complete zip itself.
+    Without ``new_file`` the earlier file is moved aside. Nothing is kept with ``keep=0`` or in a smoke run's
+    ``build/smoke/weights``. Stale temporary files in the folder are removed first. Returns the copy, or None.
+    """
+    path = Path(path)
+    remove_stale_temp_files(path.parent)
+    if keep <= 0 or not path.is_file() or path.resolve().parent.parts[-3:] == DISPOSABLE_DIR:
+        return None
+    try:
+        if new_file is not None and same_content(path, new_file):
+            print(f"{path}: the new file is identical to the earlier one, so no copy is kept.")
+            return None
+        if new_file is not None and zipfile.is_zipfile(new_file) and not zipfile.is_zipfile(path):
+            print(f"{path}: the earlier file is incomplete (an interrupted save), so no copy of it is kept.")
+            return None
+        stamp, size = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S"), path.stat().st_size
+        for n in itertools.count(1):
+            backup = path.with_name(f"{path.stem}.{stamp}{f'-{n}' * (n > 1)}{path.suffix}")
+            try:
+                os.link(path, backup)  # never overwrites a copy; the earlier file stays readable at path
+            except FileExistsError:
+                if os.path.samefile(path, backup):
+                    return None  # another process kept this very file a moment ago
+                continue
+            except OSError:  # a file system without hard links: move it instead
+                if backup.exists():
+                    continue
+                os.replace(path, backup)
+            break
+        if new_file is None:
+            path.unlink(missing_ok=True)
+    except FileNotFoundError:  # another process replaced or moved it first: its save keeps it
+        return None
+    old = earlier_copies(path)[:-keep]
+    for p in old:
+        p.unlink(missing_ok=True)
+    deleted = f"; deleted the oldest {'copies' if len(old) > 1 else 'copy'} {', '.join(p.name for p in old)}"
+    print(f"{path}: the earlier file is kept as {backup} ({human_size(size)}){deleted * bool(old)}. {path.parent} now "
+          f"holds {human_size(folder_size(path.parent))}; at most {keep} earlier copies are kept (keep=N changes "
+          "it), `make purge` deletes them after asking.")
+    return backup
 
 
 @contextmanager
@@ -86,3 +224,35 @@ def remove_stale_fetch_dirs(folder: str | Path) -> list[Path]:
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
     return stale
+
+
+def stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S) -> list[tuple[Path, int]]:
+    """Hidden temporary files of a save (``.NAME.<pid>[.<random>].tmp``) in ``folder`` whose process is gone
+    and that have not changed for ``older_than`` seconds, with their sizes: left by a killed save."""
+    found, now = [], time.time()
+    for p in Path(folder).glob(".*.tmp"):
+        m = TEMP_FILE.fullmatch(p.name)
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        if m and p.is_file() and now - st.st_mtime >= older_than and _process_gone(m[1]):
+            found.append((p, st.st_size))
+    return sorted(found)
+
+
+def stale_temp_report(folder: str | Path) -> list[str]:
+    """One "extra:" line per stale temporary file in ``folder``, for ``python -m utils.prepare_data --verify``."""
+    return [f"extra: {p} ({human_size(size)}), the temporary file of an interrupted save: `make clean` or the "
+            "next save there removes it" for p, size in stale_temp_files(folder)]
+
+
+def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S) -> list[Path]:
+    """Delete what :func:`stale_temp_files` finds and, if any, say so in one line; returns the files removed."""
+    stale = stale_temp_files(folder, older_than)
+    for p, _ in stale:
+        p.unlink(missing_ok=True)
+    if stale:
+        print(f"removed {len(stale)} temporary file(s) of interrupted saves from {Path(folder)} "
+              f"({', '.join(p.name for p, _ in stale)}; {human_size(sum(s for _, s in stale))})")
+    return [p for p, _ in stale]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from utils.datalib import artifacts
 from utils.datalib.artifacts import FILE_ARTIFACTS, hub_checkpoints_dir, is_genuine_sha256, weights_path
-from utils.datalib.atomic_write import stale_fetch_dirs
+from utils.datalib.atomic_write import stale_fetch_dirs, stale_temp_report
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file
+from utils.settings import paths
 from utils.settings.paths import DATASET_NAME
 
 
@@ -38,7 +39,8 @@ def verify_dataset(dataset_dir: Path, manifest: Path | None = None) -> list[str]
 
 def verify_all(data_dir: Path, manifest: Path | None = None) -> list[str]:
     """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra"
-    (harmless), "leftover" (of an interrupted run) or "weights" (a damaged cached checkpoint)."""
+    (harmless; also a killed save's temporary file in ``<COURSE_OUTPUT_DIR>/weights``), "leftover" (of an
+    interrupted run) or "weights" (a damaged cached checkpoint)."""
     problems = verify_dataset(data_dir / DATASET_NAME, manifest)
     for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
         if not path.is_file() or sha256_file(path) != sha:
@@ -46,6 +48,7 @@ def verify_all(data_dir: Path, manifest: Path | None = None) -> list[str]:
                             else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
                  for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
+    problems += stale_temp_report(paths.OUTPUT_DIR / "weights")  # a killed save's .NAME.<pid>.tmp, with its own fix
     if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems

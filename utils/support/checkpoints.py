@@ -1,11 +1,11 @@
-"""Save a network's ``state_dict`` atomically, keeping an earlier file, and load it back with
+"""Save a network's ``state_dict`` atomically, keeping earlier files, and load it back with
 ``torch.load(..., weights_only=True)`` (a malicious file cannot run code). Every way a file can be wrong
-(missing, truncated, unsafe, not a checkpoint, another architecture) is one :class:`CheckpointError`.
+(missing, truncated, a whole pickled model, safetensors, a training checkpoint, a wrapper's key prefix,
+another architecture) is one :class:`CheckpointError` that says what the file is and what to do.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,29 +13,71 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from utils.datalib.atomic_write import atomic_open, keep_earlier_file
+from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies, keep_earlier_file
+from utils.errors import CourseError
 
 __all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
            "save_state_dict"]
 
+#: Key prefixes that wrappers add to a ``state_dict``, and the wrapper.
+WRAPPER_PREFIXES = {"module.": "nn.DataParallel/DistributedDataParallel", "_orig_mod.": "torch.compile"}
+ARCHITECTURE_FIX = ("build the same model before loading (for the course: VGG16 with classifier[6] = "
+                    "nn.Linear(4096, 2)), or load the right file")
 
-class CheckpointError(RuntimeError):
-    """A checkpoint file exists but cannot be used (truncated, unsafe, foreign, corrupt)."""
+
+class CheckpointError(CourseError, RuntimeError):
+    """A checkpoint file exists but cannot be used; the one-line message names the file and the fix."""
 
 
-def save_state_dict(net: nn.Module, path: str | Path) -> Path:
-    """Save ``net.state_dict()`` to ``path`` atomically (the folder is created if needed) and
-    return ``path``. An existing file there is kept under a dated name; one printed line says where.
-    """
-    with atomic_open(path, keep_earlier=True) as fh:
-        torch.save(net.state_dict(), fh)
+def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
+    """Save ``net.state_dict()`` to ``path`` atomically (the folder is created) and return ``path``. An earlier
+    file there is kept under a dated name (at most ``keep`` copies); one printed line says so. Raises
+    ``utils.datalib.atomic_write.WriteError`` (one line) on a full disk or a read-only folder, leaving
+    ``path`` as it was."""
+    state = net.state_dict()
+    needed = sum(t.numel() * t.element_size() for t in state.values())
+    with atomic_open(path, keep_earlier=True, keep=keep, needed=needed) as fh:
+        torch.save(state, fh)
     return Path(path)
 
 
-def read_state_dict(path: str | Path, map_location=None,
-                    fix: str = "delete it and save the weights again") -> dict[str, torch.Tensor]:
-    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``; a
-    :class:`CheckpointError` names the file and ``fix`` (what the reader should do about it)."""
+def _is_state_dict(obj: object) -> bool:
+    return isinstance(obj, Mapping) and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items())
+
+
+def _is_safetensors(path: Path) -> bool:
+    """A safetensors file starts with the length of its JSON header (8 bytes, little-endian), then ``{``."""
+    with open(path, "rb") as fh:
+        head = fh.read(9)
+    return len(head) == 9 and head[8:] == b"{" and int.from_bytes(head[:8], "little") < path.stat().st_size
+
+
+def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
+    """What ``torch.load(path, weights_only=True)`` failing with ``err`` means, and what to do."""
+    text, then = str(err), f" Fix: {fix}." if fix else ""
+    if _is_safetensors(path):
+        hint = f" (PyTorch: {text.splitlines()[0]})" if "safetensors" in text else ""
+        return (f"{path} is a safetensors file, not torch.save's format{hint}: `pip install safetensors`, then load "
+                f"it with `import safetensors.torch; net.load_state_dict(safetensors.torch.load_file(path))`.{then}")
+    if unsafe := re.search(r"Unsupported global: GLOBAL (\S+)", text):
+        what = (f"{path} was refused as unsafe: it is a pickled Python object ({unsafe[1]}, e.g. a whole model "
+                "saved with torch.save(net)), not a state_dict, and torch.load(weights_only=True) loads only tensors.")
+        new = path.with_name(f"{path.stem}_state_dict.pth")
+        return what + (then or f" If you trust this file, extract its weights once in a trusted session: "
+                       f"`torch.save(torch.load('{path}', weights_only=False).state_dict(), '{new}')` (this runs "
+                       "code from the file: never for a file from an untrusted source), then load that file.")
+    copies = ", ".join(p.name for p in reversed(earlier_copies(path)))
+    copies = f" (earlier copies beside it: {copies})" if copies else ""
+    return (f"{path} could not be read as a PyTorch checkpoint ({type(err).__name__}): it is truncated, corrupt, "
+            f"or not a .pth file at all.{then or f' Load another copy{copies}, or save the weights again.'}")
+
+
+def read_state_dict(path: str | Path, map_location=None, fix: str | None = None,
+                    key: str | None = None) -> dict[str, torch.Tensor]:
+    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``. ``key``: take it
+    from that entry of a training checkpoint (``{"state_dict": ...}``, ``{"model": ..., "optimizer": ...}``).
+    ``fix``: what to do about a bad file the course wrote or downloaded (e.g. "delete it, then run `make
+    weights`"); without it the advice never deletes the file. Raises :class:`CheckpointError` (one line)."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}. Run the cell that saves it "
@@ -43,47 +85,74 @@ def read_state_dict(path: str | Path, map_location=None,
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
-        unsafe = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
+        raise CheckpointError(_unreadable(path, err, fix)) from None
+    entries = ", ".join(map(repr, list(state)[:8])) + ", ..." * (len(state) > 8) if isinstance(state, Mapping) else ""
+    if key is not None and not (isinstance(state, Mapping) and key in state):
+        raise CheckpointError(f"{path} has no entry {key!r} (it holds {entries or type(state).__name__}): "
+                              "pass the key that holds the weights, or key=None for a plain state_dict.")
+    state = state if key is None else state[key]
+    if not _is_state_dict(state):
+        inner = [k for k, v in state.items() if _is_state_dict(v) and v] if isinstance(state, Mapping) else []
         raise CheckpointError(
-            f"{path} was refused as unsafe: it is a pickle that would create the Python object "
-            f"{unsafe.group(1)}, and torch.load(weights_only=True) loads only tensors. It is not a "
-            f"state_dict saved with save_state_dict: {fix}." if unsafe else
-            f"{path} could not be read as a PyTorch checkpoint ({type(err).__name__}): it is "
-            f"truncated, corrupt, or not a .pth file at all: {fix}.") from None
-    if not isinstance(state, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
-        raise CheckpointError(f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of "
-                              "parameter names to tensors). Save weights with save_state_dict(net, "
-                              "path), i.e. torch.save(net.state_dict(), path).")
+            f"{path} is a training checkpoint (a dict of {entries}): the weights are under {inner[0]!r}. Load "
+            f"them with load_state_dict(net, path, key={inner[0]!r}), i.e. `net.load_state_dict(torch.load(path, "
+            f"weights_only=True)[{inner[0]!r}])`." if inner else
+            f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of parameter names to tensors)."
+            + (f" Fix: {fix}." if fix else " Save weights with save_state_dict(net, path), i.e. "
+               "torch.save(net.state_dict(), path)."))
     return dict(state)
 
 
-def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path,
-              fix: str = "build the same model before loading (for the course: VGG16 with "
-              "classifier[6] = nn.Linear(4096, 2)), or load the right file") -> nn.Module:
-    """``net.load_state_dict(state, strict=True)``; on a mismatch ``net`` stays untouched and the
-    error is a :class:`CheckpointError` with PyTorch's own report, the file name and ``fix``."""
+def _keys(names: list[str]) -> str:
+    return ", ".join(f'"{k}"' for k in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _mismatch(path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, torch.Tensor], fix: str) -> str:
+    """Why ``state`` does not fit a network whose ``state_dict`` is ``own``, and what to do, in one line."""
+    for prefix, wrapper in WRAPPER_PREFIXES.items():
+        if state.keys() == {prefix + k for k in own}:
+            return (f"{path} was saved from a model wrapped in {wrapper}: every key starts with {prefix!r}. Load it "
+                    f"with load_state_dict(net, path, strip_prefix={prefix!r}), i.e. `net.load_state_dict({{k."
+                    f"removeprefix({prefix!r}): v for k, v in torch.load(path, weights_only=True).items()}})`.")
+        if own.keys() == {prefix + k for k in state}:
+            return (f"{path} holds the weights of a plain model, but this network is wrapped in {wrapper} (its keys "
+                    f"start with {prefix!r}): load into the model inside, net.{prefix[:-1]}.")
+    missing, unexpected = [k for k in own if k not in state], [k for k in state if k not in own]
+    resized = [k for k in own if k in state and own[k].shape != state[k].shape]
+    layers = {k.rsplit(".", 1)[0] for k in resized}
+    if not missing and not unexpected and len(layers) == 1 and (layer := f"{min(layers)}.weight") in resized:
+        return (f"{path} holds a different head: {layer} has {state[layer].shape[0]} outputs in the file, "
+                f"{own[layer].shape[0]} in this network. Fix: {fix}.")
+    report = "; ".join(
+        [f"Missing key(s) in state_dict: {_keys(missing)}"] * bool(missing)
+        + [f"Unexpected key(s) in state_dict: {_keys(unexpected)}"] * bool(unexpected)
+        + [f"size mismatch for {k}: {list(state[k].shape)} in the file, {list(own[k].shape)} here"
+           for k in resized[:3]])
+    return f"{path} was saved from a different architecture than this network ({report}). Fix: {fix}."
+
+
+def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path, fix: str = ARCHITECTURE_FIX,
+              strip_prefix: str | None = None) -> nn.Module:
+    """``net.load_state_dict(state, strict=True)`` after checking the keys and shapes, so that on a mismatch ``net``
+    stays untouched and the error is a :class:`CheckpointError` naming the file, what differs and ``fix``.
+    ``strip_prefix``: remove it from the keys first (``"module."``, ``"_orig_mod."``, see :data:`WRAPPER_PREFIXES`)."""
+    if strip_prefix:
+        state = {k.removeprefix(strip_prefix): v for k, v in state.items()}
     own = net.state_dict()
-    bad = {k.rsplit(".", 1)[0] for k in own if k in state and own[k].shape != state[k].shape}
-    try:  # a strict load copies what fits before it complains: try a mismatch on a copy
-        (copy.deepcopy(net) if bad or own.keys() != state.keys() else net).load_state_dict(state)
-    except RuntimeError as err:
-        layer = f"{min(bad)}.weight" if len(bad) == 1 and own.keys() == state.keys() else ""
-        report = " ".join(line.strip() for line in str(err).splitlines()[1:]).rstrip(".")  # PyTorch's words
-        what = (f"holds a different head: {layer} has {state[layer].shape[0]} outputs in the file, "
-                f"{own[layer].shape[0]} in this network" if layer in own else
-                f"was saved from a different architecture than this network ({report[:300]}"
-                f"{'...' * (len(report) > 300)})")
-        raise CheckpointError(f"{path} {what}. Fix: {fix}.") from None
+    if own.keys() != state.keys() or any(own[k].shape != state[k].shape for k in own):
+        raise CheckpointError(_mismatch(Path(path), own, state, fix))
+    net.load_state_dict(state)
     return net
 
 
 def load_state_dict(net: nn.Module, path: str | Path,
-                    map_location: str | torch.device | Mapping[str, str] | None = "cpu") -> nn.Module:
+                    map_location: str | torch.device | Mapping[str, str] | None = "cpu", *,
+                    key: str | None = None, strip_prefix: str | None = None) -> nn.Module:
     """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``) and return it.
 
     ``net`` has the saved architecture (the course's: VGG16 with ``classifier[6] = nn.Linear(4096, 2)``);
-    ``map_location`` (e.g. "cpu", ``device``) goes to ``torch.load``. Raises :class:`CheckpointError`
-    naming the file and the fix; ``net`` is then unchanged.
+    ``map_location`` (e.g. "cpu", ``device``) goes to ``torch.load``. For files from elsewhere: ``key``, the entry
+    of a training checkpoint that holds the weights; ``strip_prefix``, a wrapper's key prefix (``"module."``).
+    Raises :class:`CheckpointError` naming the file and the fix; ``net`` is then unchanged.
     """
-    return load_into(net, read_state_dict(path, map_location), path)
+    return load_into(net, read_state_dict(path, map_location, key=key), path, strip_prefix=strip_prefix)

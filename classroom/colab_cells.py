@@ -1,0 +1,147 @@
+"""Put the Colab cell (``colab_first_cell.py``, with a short "why" before it) first in every notebook, and the
+"Open in Colab" and Binder badges into README.md, all with the repository address that cell names.
+
+    python -m classroom.colab_cells                      # make colab-cells
+    python -m classroom.colab_cells --repo-url URL       # first set the address (https://github.com/OWNER/NAME)
+    python -m classroom.colab_cells --check              # change nothing; exit 1 if something is out of date
+
+Without ``--repo-url``, a placeholder address (``OWNER``) is replaced by the GitHub address of ``git remote
+origin`` when there is one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import nbformat
+
+from utils.settings.environment import REPO_ROOT
+
+CELL_FILE = Path(__file__).with_name("colab_first_cell.py")
+CODE_ID, WHY_ID = "colab-setup", "colab-why"
+WHY = ("**On Google Colab?** Run the next cell first: it fetches the course, installs it and prepares the data "
+       "(about a minute). Anywhere else it does nothing.")
+PLACEHOLDER = "OWNER"
+BRANCH = "main"
+BADGES_START = "<!-- launch-badges: `make colab-cells` writes this table -->"
+BADGES_END = "<!-- /launch-badges -->"
+_URL_LINE = re.compile(r'^(\s*REPO_URL = ")([^"]*)(")', re.M)
+
+
+def cell_source() -> str:
+    """The Colab cell, exactly as the notebooks store it."""
+    return CELL_FILE.read_text(encoding="utf-8").rstrip("\n")
+
+
+def repo_url(source: str | None = None) -> str:
+    """The repository address the Colab cell clones (its ``REPO_URL`` line)."""
+    return _URL_LINE.search(source or cell_source())[2]
+
+
+def github_path(url: str) -> str:
+    """``OWNER/NAME`` of a GitHub address (https or ssh, with or without ``.git``); ``ValueError`` otherwise."""
+    match = re.fullmatch(r"(?:https://github\.com/|git@github\.com:)([\w.-]+/[\w.-]+?)(?:\.git)?/?", url.strip())
+    if not match:
+        raise ValueError(f"{url!r} is not a GitHub address: Colab and these badges open notebooks from GitHub")
+    return match[1]
+
+
+def origin_url(repo_root: Path = REPO_ROOT) -> str | None:
+    """``https://github.com/OWNER/NAME`` of ``git remote origin``, or None (no remote, or not on GitHub)."""
+    done = subprocess.run(["git", "remote", "get-url", "origin"], cwd=repo_root, capture_output=True, text=True)
+    try:
+        return f"https://github.com/{github_path(done.stdout)}" if done.returncode == 0 else None
+    except ValueError:
+        return None
+
+
+def update_notebook(nb: nbformat.NotebookNode, source: str) -> bool:
+    """Make the Colab cell, after its "why", the first code cell (right after the title). Returns whether
+    ``nb`` changed."""
+    ids = [cell.get("id") for cell in nb.cells]
+    if CODE_ID not in ids:
+        nb.cells[1:1] = [nbformat.v4.new_markdown_cell(WHY, id=WHY_ID), nbformat.v4.new_code_cell(source, id=CODE_ID)]
+        return True
+    why, code = nb.cells[ids.index(CODE_ID) - 1], nb.cells[ids.index(CODE_ID)]
+    if why.get("id") != WHY_ID or any(c.cell_type == "code" for c in nb.cells[:ids.index(CODE_ID)]):
+        raise ValueError(f"the cell {CODE_ID!r} must follow the markdown cell {WHY_ID!r} and be the first code cell")
+    changed = (why.source, code.source) != (WHY, source)
+    why.source, code.source = WHY, source
+    return changed
+
+
+def notebook_title(nb: nbformat.NotebookNode) -> str:
+    """The first heading of the notebook's first cell, e.g. ``01 · A pretrained VGG16: ...``."""
+    return nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
+
+
+def badge_table(url: str, notebooks: dict[str, str]) -> str:
+    """The README table: one row per notebook (file name -> title) with its Colab and Binder links."""
+    path = github_path(url)
+    rows = [BADGES_START, "| notebook | Colab | Binder |", "|---|---|---|"]
+    for name, title in notebooks.items():
+        colab = f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{name}"
+        binder = f"https://mybinder.org/v2/gh/{path}/{BRANCH}?urlpath=lab/tree/notebooks/{name}"
+        rows.append(f"| {title} | [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+                    f"({colab}) | [![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder}) |")
+    return "\n".join([*rows, BADGES_END])
+
+
+def update_readme(text: str, table: str) -> str:
+    """README text with the table between the badge markers replaced; ``ValueError`` without the markers."""
+    start, end = text.find(BADGES_START), text.find(BADGES_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README.md has no {BADGES_START} ... {BADGES_END} block for the badges")
+    return text[:start] + table + text[end + len(BADGES_END):]
+
+
+def sync(repo_root: Path = REPO_ROOT, write: bool = True) -> list[str]:
+    """Bring the notebooks and README.md in line with the Colab cell; returns what was (or would be) changed."""
+    source = cell_source()
+    changed, titles = [], {}
+    for path in sorted((repo_root / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if update_notebook(nb, source):
+            changed.append(str(path.relative_to(repo_root)))
+            if write:
+                nbformat.write(nb, path)
+        titles[path.name] = notebook_title(nb)
+    readme = repo_root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if (new := update_readme(text, badge_table(repo_url(source), titles))) != text:
+        changed.append("README.md")
+        if write:
+            readme.write_text(new, encoding="utf-8")
+    return changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m classroom.colab_cells", description=__doc__.split("\n")[0])
+    parser.add_argument("--repo-url", help="the course's GitHub address, written into the Colab cell first")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if something is out of date")
+    args = parser.parse_args(argv)
+    url = args.repo_url or repo_url()
+    if not args.check and not args.repo_url and PLACEHOLDER in url:
+        url = origin_url() or url
+    github_path(url)  # a clear error now rather than broken links
+    if url != repo_url() and not args.check:
+        CELL_FILE.write_text(_URL_LINE.sub(lambda m: m[1] + url + m[3], CELL_FILE.read_text(encoding="utf-8")),
+                             encoding="utf-8")
+        print(f"{CELL_FILE.relative_to(REPO_ROOT)}: REPO_URL = {url}")
+    changed = sync(write=not args.check)
+    for name in changed:
+        print(f"{'out of date' if args.check else 'updated'}: {name}")
+    if not changed:
+        print(f"The Colab cells and the README badges are up to date ({url}).")
+    if PLACEHOLDER in url:
+        print(f"Note: {url} is a placeholder; once the course is on GitHub: make colab-cells REPO_URL=<its address>")
+    return 1 if args.check and changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""The student edition (`make student`): solutions removed, exercises and every other cell kept, the notebooks
+still valid; malformed solution markup stops the tool with the notebook, cell and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from classroom.student_edition import SolutionMarkupError, main, remove_solutions, student_notebook
+
+SOLUTION = re.compile(r"<summary>\s*Solution", re.I)
+TRY_IT = """\
+## Try it
+
+1. **First.** Do this?
+
+   <details><summary>Solution</summary>
+
+   ```python
+   print("answer")
+   ```
+   Because.
+   </details>
+2. **Second.** And that?
+
+   <details><summary>Solution</summary>
+   Easy.
+   <details><summary>Smoke mode</summary>
+   nested, goes with its solution
+   </details>
+   </details>
+
+<details><summary>Smoke mode</summary>
+
+Stays.
+</details>"""
+
+
+def test_solutions_go_and_the_exercises_and_other_details_stay() -> None:
+    text, removed = remove_solutions(TRY_IT)
+    assert removed == 2
+    assert text == ("## Try it\n\n1. **First.** Do this?\n2. **Second.** And that?\n\n"
+                    "<details><summary>Smoke mode</summary>\n\nStays.\n</details>")
+
+
+def test_a_cell_of_only_a_solution_goes_and_a_tagged_cell_goes() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("<details><summary>Solutions</summary>\nall of them\n</details>"),
+        nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("question = '?'")])
+    student, removed = student_notebook(nb)
+    assert removed == 2 and [c.source for c in student.cells] == ["# Title", "question = '?'"]
+    assert len(nb.cells) == 4  # the teacher's notebook is left as it was
+
+
+@pytest.mark.parametrize(("markup", "problem"), [
+    ("x\n<details><summary>Solution</summary>\nanswer", "line 2: a Solution <details> is never closed"),
+    ("<details><summary>Hint</summary>\nhint\n\n<details><summary>Solution</summary>\nx\n</details>",
+     "line 1: <details> is never closed"),
+    ("x\n\nanswer\n</details>", "line 4: </details> without its <details>"),
+    ("1. x\n   <summary>Solution</summary>\n   answer", "line 2: a Solution <summary> outside <details>"),
+])
+def test_malformed_solution_markup_fails_loudly(markup: str, problem: str) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell(markup)])
+    nb.cells[1].id = "bad-cell"
+    with pytest.raises(SolutionMarkupError, match=re.escape(f"03.ipynb, cell 1 (id bad-cell), {problem}")):
+        student_notebook(nb, "03.ipynb")
+
+
+def test_the_tool_writes_nothing_when_one_notebook_is_malformed(tmp_path: Path, capsys) -> None:
+    good = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(TRY_IT)])
+    bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("<details><summary>Solution</summary>")])
+    nbformat.write(good, tmp_path / "01.ipynb")
+    nbformat.write(bad, tmp_path / "02.ipynb")
+    assert main(["--out", str(tmp_path / "out"), str(tmp_path / "01.ipynb"), str(tmp_path / "02.ipynb")]) == 1
+    assert "02.ipynb, cell 0" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_the_course_notebooks(repo_root: Path, tmp_path: Path) -> None:
+    paths = sorted((repo_root / "notebooks").glob("*.ipynb"))
+    assert main(["--out", str(tmp_path), *map(str, paths)]) == 0
+    for path in paths:
+        teacher, student = nbformat.read(path, as_version=4), nbformat.read(tmp_path / path.name, as_version=4)
+        nbformat.validate(student)
+        teacher_md = "\n".join(c.source for c in teacher.cells if c.cell_type == "markdown")
+        student_md = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+        assert SOLUTION.search(teacher_md) and not SOLUTION.search(student_md), path.name
+        assert student_md.count("<details") == teacher_md.count("<details") - len(SOLUTION.findall(teacher_md))
+        assert "## Try it" in student_md and "## Summary" in student_md
+        assert [c.source for c in student.cells if c.cell_type == "code"] == [
+            c.source for c in teacher.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
+        assert student.metadata == teacher.metadata
