@@ -11,7 +11,7 @@ JUPYTER = $(VENV)/bin/jupyter
 STAMP   = $(VENV)/.installed-requirements
 LAB_ARGS ?=   # extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 # The lock file: the exact versions the course is tested with. `make setup CONSTRAINTS=` installs the
-# newest versions requirements.txt allows instead (to refresh the lock: README, "Refreshing the lock").
+# newest versions requirements.txt allows instead (to refresh the lock: README, "Pinned versions (the lock)").
 CONSTRAINTS ?= constraints.txt
 # TORCH=cpu installs PyTorch's CPU-only wheels (on Linux .venv takes about 1.5 GB instead of 6 GB):
 # make setup TORCH=cpu on a fresh .venv. Leave it empty for PyPI's default build (CUDA on Linux).
@@ -101,7 +101,7 @@ student-test: student data  ## execute the student edition in smoke mode (nbmake
 site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
 	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
 
-benchmark: data  ## print speed figures for this machine (forward, training step, data loading)
+benchmark: data  ## speed here: the course's choice and why, against the book's fp32 loop (forward, steps, loading)
 	$(PY) -m utils.tools.benchmark
 
 # A classroom hub: the .[classroom] extra (JupyterHub, nbgitpuller) in .venv, configurable-http-proxy (npm, the

@@ -1,12 +1,17 @@
-"""Shared fixtures: no network (sockets to other hosts are refused), figures closed, the prepared data."""
+"""Shared fixtures: no network (sockets to other hosts are refused), figures closed, the prepared data, and a
+VGG16-shaped toy network."""
 
 from __future__ import annotations
 
 import socket
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
 import pytest
+import torch
+from torch import nn
 
 matplotlib.use("Agg")  # figures are drawn without a display
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
@@ -50,3 +55,21 @@ def dataset_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+def _tiny_vgg(num_classes: int = 2, seed: int = 0, dropout: float = 0.5) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(OrderedDict(
+        features=nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)),
+        flatten=nn.Flatten(),
+        classifier=nn.Sequential(nn.Linear(4 * 4 * 4, 16), nn.ReLU(), nn.Dropout(dropout),
+                                 nn.Linear(16, 16), nn.ReLU(), nn.Dropout(dropout),
+                                 nn.Linear(16, num_classes))))
+
+
+@pytest.fixture
+def tiny_vgg() -> Callable[..., nn.Module]:
+    """A factory of VGG16-shaped toys, ``tiny_vgg(num_classes=2, seed=0, dropout=0.5)``, for inputs (B, 3, 8, 8):
+    ``features.0`` a convolution, ``classifier.0``/``.3``/``.6`` linear layers (``.6`` the head) with dropout
+    between them, as in VGG16. ``seed`` seeds the global generator (the same weights for the same seed)."""
+    return _tiny_vgg

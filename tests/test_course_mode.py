@@ -1,7 +1,9 @@
-"""Settings read once: the environment variables, the run mode and its subset, the setup cell's context."""
+"""Settings read once: the environment variables, the run mode and its subset, the setup cell's context, the CPU
+threads of a container, and the data folder that the data tool and the notebooks share."""
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 
@@ -10,8 +12,9 @@ import torch
 
 from utils.errors import SettingsError
 from utils.settings.course_mode import FULL_MODE, SMOKE_MODE
-from utils.settings.device import select_device
-from utils.settings.environment import REPO_ROOT, read_environment
+from utils.settings import notebook_setup
+from utils.settings.device import cap_cpu_threads, cpu_quota, select_device
+from utils.settings.environment import REPO_ROOT, read_environment, read_mirror
 from utils.settings.notebook_setup import seed_everything, setup_notebook
 
 
@@ -94,3 +97,61 @@ def test_select_device_falls_back_to_cpu_and_refuses_missing_devices() -> None:
         assert device.type in {"mps", "cpu"}
         with pytest.raises(RuntimeError, match="not available"):
             select_device("cuda")
+
+
+# ----------------------------------------------------------------------------- CPU threads and a container's quota
+
+
+@pytest.mark.parametrize("files, quota", [
+    ({"cpu.max": "200000 100000\n"}, 2.0),                       # cgroup v2: 2 CPUs
+    ({"cpu.max": "150000 100000\n"}, 1.5),
+    ({"cpu.max": "max 100000\n"}, None),                         # v2 without a limit
+    ({"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 0.5),  # cgroup v1
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),    # v1 without a limit
+    ({"cpu.max": "garbage"}, None),
+    ({}, None)])                                                 # no cgroup files (macOS, Windows)
+def test_cpu_quota_reads_cgroup_v2_and_v1(tmp_path: Path, files: dict, quota) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert cpu_quota(tmp_path) == quota
+
+
+@pytest.mark.parametrize("cpu_max, threads, expected", [("200000 100000", 16, 2), ("50000 100000", 16, 1),
+                                                         ("400000 100000", 2, None), ("max 100000", 16, None)])
+def test_threads_are_capped_to_the_quota_only_when_lower(tmp_path: Path, monkeypatch, cpu_max: str, threads: int,
+                                                         expected: int | None) -> None:
+    (tmp_path / "cpu.max").write_text(cpu_max)
+    calls = []
+    monkeypatch.setattr(torch, "get_num_threads", lambda: threads)
+    monkeypatch.setattr(torch, "set_num_threads", calls.append)
+    line = cap_cpu_threads(tmp_path)
+    assert calls == ([] if expected is None else [expected])
+    if expected is not None:
+        assert line.startswith(f"CPU threads: {expected} (the container's CPU quota is ") and len(line) < 80
+        assert f"torch counted {threads} cores" in line
+
+
+def test_the_setup_says_when_it_caps_the_threads(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "cpu.max").write_text("100000 100000")
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 4)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)
+    monkeypatch.setattr(notebook_setup, "cap_cpu_threads", functools.partial(cap_cpu_threads, tmp_path))
+    setup_notebook(environ={})
+    lines = capsys.readouterr().out.splitlines()
+    assert "CPU threads: 1 (the container's CPU quota is 1; torch counted 4 cores)" in lines
+
+
+# ----------------------------------------------------------------------------- the data tool reads the same folders
+
+
+def test_the_data_tool_prepares_the_folder_the_notebooks_read(tmp_path: Path, monkeypatch) -> None:
+    from utils.prepare_data import build_parser
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "shared"))
+    monkeypatch.setenv("COURSE_SMOKE", "maybe")  # not the data tool's business: it must not stop it
+    assert build_parser().parse_args([]).data_dir == tmp_path / "shared"
+    paths = setup_notebook(verbose=False, environ={"COURSE_DATA_DIR": str(tmp_path / "shared")}).paths
+    assert paths.data_dir == tmp_path / "shared"
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(tmp_path / "usb"))
+    assert read_mirror() == tmp_path / "usb" and read_mirror({}) is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-from torch import nn
 from torchinfo import ModelStatistics
 from torchinfo.layer_info import LayerInfo
 
@@ -11,40 +10,34 @@ from utils.support.model_summary import count_parameters, layer_table
 from utils.pretrained_vgg import VGG16_NUM_PARAMETERS, make_standin_vgg16
 
 
-def tiny_net() -> nn.Sequential:
-    """Conv -> ReLU -> pool -> flatten -> Dropout -> Linear, a miniature VGG."""
-    return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                         nn.Dropout(0.5), nn.Linear(4 * 4 * 4, 2))
-
-
 def rows(table: ModelStatistics) -> dict[str, LayerInfo]:
     """Every layer's row by a dotted name, e.g. ``"features.0"`` (``"0"`` for a top-level child)."""
     return {(f"{i.parent_info.var_name}." if i.depth > 1 else "") + i.var_name: i for i in table.summary_list}
 
 
-def test_tiny_model_shapes_and_params() -> None:
-    net = tiny_net()
+def test_tiny_model_shapes_and_params(tiny_vgg) -> None:
+    net = tiny_vgg()
     table = layer_table(net, input_size=(3, 3, 8, 8))  # the batch size stays in every shape
     by_name = rows(table)
-    assert by_name["0"].output_size == [3, 4, 8, 8] and by_name["0"].num_params == 3 * 4 * 9 + 4
-    assert by_name["2"].output_size == [3, 4, 4, 4]
-    assert by_name["3"].output_size == [3, 64]
-    assert by_name["5"].output_size == [3, 2]
-    assert table.total_params == count_parameters(net) == 112 + 130
+    assert by_name["features.0"].output_size == [3, 4, 8, 8] and by_name["features.0"].num_params == 3 * 4 * 9 + 4
+    assert by_name["features.2"].output_size == [3, 4, 4, 4]
+    assert by_name["flatten"].output_size == [3, 64]
+    assert by_name["classifier.6"].output_size == [3, 2] and by_name["classifier.6"].num_params == 16 * 2 + 2
+    assert table.total_params == count_parameters(net) == 112 + 1040 + 272 + 34
 
 
-def test_trainable_counts_follow_requires_grad() -> None:
-    net = tiny_net()
-    net[0].requires_grad_(False)
+def test_trainable_counts_follow_requires_grad(tiny_vgg) -> None:
+    net = tiny_vgg()
+    net.features.requires_grad_(False)
     table = layer_table(net, input_size=(1, 3, 8, 8))
-    assert table.trainable_params == 130 == count_parameters(net, trainable_only=True)
+    assert table.trainable_params == 1040 + 272 + 34 == count_parameters(net, trainable_only=True)
     assert "Non-trainable params: 112" in str(table)
 
 
-def test_model_is_left_as_it_was_and_the_rng_alone() -> None:
-    net = tiny_net()
+def test_model_is_left_as_it_was_and_the_rng_alone(tiny_vgg) -> None:
+    net = tiny_vgg()
     net.train()
-    net[4].eval()  # a mixed state must come back exactly, not as one flag for the whole model
+    net.classifier[2].eval()  # a mixed state must come back exactly, not as one flag for the whole model
     before = [m.training for m in net.modules()]
     torch.manual_seed(0)
     expected_next = torch.rand(1)

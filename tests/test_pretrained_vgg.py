@@ -7,40 +7,51 @@ from pathlib import Path
 import pytest
 import torch
 
-from utils.support.checkpoints import CheckpointError
+from utils.datalib.artifacts import is_genuine_sha256, weights_path, weights_url
 from utils.pretrained_vgg import (
-    CHECKPOINT_FILENAME,
-    GENUINE_SHA256_PREFIX,
     VGG16_NUM_PARAMETERS,
     WEIGHTS,
     WeightsInfo,
     WeightsUnavailableError,
-    hub_checkpoint_path,
-    is_genuine_sha256,
     load_vgg16,
     make_standin_vgg16,
 )
+from utils.settings import paths
+from utils.settings.paths import VGG16_CHECKPOINT_FILENAME
+from utils.support.checkpoints import CheckpointError
 
 
 @pytest.fixture(scope="module")
 def seeded_torch_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A torch hub cache holding a RANDOM-weight VGG16 under the ImageNet file name (a stand-in)."""
     home = tmp_path_factory.mktemp("torch_home")
-    path = home / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    path = home / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
     path.parent.mkdir(parents=True)
     torch.save(make_standin_vgg16(seed=5).state_dict(), path)
     return home
 
 
 def test_names_follow_torchvision() -> None:
-    assert Path(WEIGHTS.url).name == CHECKPOINT_FILENAME  # what torchvision downloads and looks for
-    assert GENUINE_SHA256_PREFIX == "397923af"
+    assert weights_url() == WEIGHTS.url
+    assert Path(WEIGHTS.url).name == VGG16_CHECKPOINT_FILENAME  # what torchvision downloads and looks for
+    assert paths.VGG16_SHA256_PREFIX == "397923af"
+    assert f"vgg16-{paths.VGG16_SHA256_PREFIX}.pth" == VGG16_CHECKPOINT_FILENAME
     assert is_genuine_sha256("397923AF" + "0" * 56) and not is_genuine_sha256("0" * 64)
 
 
 def test_hub_path_honours_torch_home(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    assert hub_checkpoint_path() == tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    assert weights_path() == tmp_path / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
+
+
+def test_one_prefix_decides_genuine_for_the_loader_and_the_data_tool(seeded_torch_home: Path, monkeypatch) -> None:
+    from utils.datalib.checksums import cached_sha256
+    from utils.datalib.verify import verify_all
+
+    monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))
+    monkeypatch.setattr(paths, "VGG16_SHA256_PREFIX", cached_sha256(weights_path())[:8])  # the stand-in passes
+    assert load_vgg16(False, progress=False, verbose=False)[1].genuine
+    assert not [p for p in verify_all(seeded_torch_home / "no-data") if p.startswith("weights")]
 
 
 def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home: Path, monkeypatch,
@@ -48,14 +59,15 @@ def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home:
     from utils.datalib import checksums
 
     monkeypatch.setenv("TORCH_HOME", str(seeded_torch_home))  # the no_network fixture blocks sockets
+    checksums.sha256_cache_path(weights_path()).unlink(missing_ok=True)  # another test may have hashed it
     hashed = []
     real = checksums.sha256_file
     monkeypatch.setattr(checksums, "sha256_file", lambda p: hashed.append(p) or real(p))
     _, first = load_vgg16(False, progress=False, verbose=False)
     net, info = load_vgg16(False, progress=False)
     assert info.sha256 == first.sha256 == real(info.path) and len(hashed) == 1, "hashed once per file"
-    assert info.source == "checkpoint" and info.path == hub_checkpoint_path()
-    assert not info.genuine and info.sha256 and not info.sha256.startswith(GENUINE_SHA256_PREFIX)
+    assert info.source == "checkpoint" and info.path == weights_path()
+    assert not info.genuine and info.sha256 and not info.sha256.startswith(paths.VGG16_SHA256_PREFIX)
     out = capsys.readouterr().out
     assert "NOT THE IMAGENET CHECKPOINT" in out and str(info.path) in out
     expected = make_standin_vgg16(seed=5).state_dict()
@@ -71,7 +83,7 @@ def test_offline_without_cache_gives_an_actionable_message(tmp_path: Path, monke
     message = str(err.value)
     assert "prepare_data --weights" in message and str(tmp_path / "hub" / "checkpoints") in message
     assert "COURSE_SMOKE=1" in message
-    assert not (tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME).exists()
+    assert not (tmp_path / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME).exists()
 
 
 def test_smoke_mode_offline_uses_a_labelled_deterministic_standin(tmp_path: Path, monkeypatch,
@@ -97,10 +109,10 @@ def test_standin_leaves_the_global_random_state_alone() -> None:
 @pytest.mark.parametrize("damage", ["truncated", "foreign"])
 def test_broken_cached_file_names_the_file_and_the_fix(seeded_torch_home: Path, tmp_path: Path,
                                                        monkeypatch, damage: str) -> None:
-    path = tmp_path / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    path = tmp_path / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
     path.parent.mkdir(parents=True)
     if damage == "truncated":
-        good = seeded_torch_home / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+        good = seeded_torch_home / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
         with open(good, "rb") as fh:
             path.write_bytes(fh.read(5_000_000))
     else:
@@ -121,7 +133,7 @@ def test_label_says_which_weights() -> None:
 
 
 def _cached_file(home: Path) -> Path:
-    path = home / "hub" / "checkpoints" / CHECKPOINT_FILENAME
+    path = home / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -170,7 +182,7 @@ def test_an_interrupted_download_leaves_nothing_the_next_run_keeps(tmp_path: Pat
     checkpoints = _cached_file(tmp_path).parent
     dead = checkpoints / ".fetch-999999999-abc"  # a folder of a process that no longer exists
     dead.mkdir()
-    (dead / f"{CHECKPOINT_FILENAME}.1234.partial").write_bytes(b"half")
+    (dead / f"{VGG16_CHECKPOINT_FILENAME}.1234.partial").write_bytes(b"half")
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(WeightsUnavailableError):
         load_vgg16(False, progress=False, verbose=False)  # offline: the download fails

@@ -1,5 +1,6 @@
-"""Load VGG16 with its ImageNet weights, as ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)``
-does (the same file in the torch hub cache, fetched by ``utils.prepare_data``), and say what was loaded.
+"""Load VGG16 with its ImageNet weights: the file that ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)``
+reads from the torch hub cache (fetched by ``utils.datalib``, the library under ``python -m utils.prepare_data``),
+loaded with ``torch.load(..., weights_only=True)`` into ``vgg16(weights=None)``, and say what was loaded.
 
 Added for a classroom: a bad or missing file is one message naming it and the fix, the file's SHA-256 is
 checked, and in smoke mode only a random stand-in, announced by a banner, replaces missing weights.
@@ -15,29 +16,30 @@ from torch import nn
 from torchvision import models
 from torchvision.models import VGG16_Weights
 
+from utils.datalib.artifacts import is_genuine_sha256, weights_path
 from utils.datalib.checksums import cached_sha256
+from utils.datalib.errors import DataToolError
+from utils.datalib.fetch import prefetch_weights
 from utils.errors import CourseError
+from utils.settings import paths
 from utils.support.checkpoints import load_into, read_state_dict
-from utils.settings.paths import VGG16_CHECKPOINT_FILENAME, VGG16_SHA256_PREFIX
-from utils.prepare_data import DataToolError, prefetch_weights
 
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1  #: the weights every notebook uses
-CHECKPOINT_FILENAME = VGG16_CHECKPOINT_FILENAME  # a test checks it against WEIGHTS.url
-GENUINE_SHA256_PREFIX = VGG16_SHA256_PREFIX  #: the genuine checkpoint's SHA-256 starts with this
 VGG16_NUM_PARAMETERS = 138_357_544  #: parameters of the 1000-class VGG16
-PREFETCH_HINT = ("Get the weights while online with `make weights` (python -m utils.prepare_data "
-                 "--weights), or copy {name} from a course mirror or another machine into {folder}.")
-#: What to do with a cached weights file that cannot be used.
-WEIGHTS_FIX = "delete it, then run `make weights` (python -m utils.prepare_data --weights)"
+#: How to get the real weights, and what to do with a cached file that cannot be used.
+GET_WEIGHTS = "`make weights` (python -m utils.prepare_data --weights)"
+WEIGHTS_FIX = f"delete it, then run {GET_WEIGHTS}"
 
 
-STANDIN_BANNER = """\
-################################################################################
-#  STAND-IN WEIGHTS: this VGG16 is RANDOMLY INITIALISED, not trained on        #
-#  ImageNet. Smoke mode uses it because the real weights are not available.    #
-#  Every prediction, loss and accuracy below is MEANINGLESS; the code paths    #
-#  are real. Real weights: python -m utils.prepare_data --weights              #
-################################################################################"""
+def _banner(*lines: str) -> str:
+    """``lines`` between two rows of ``#``: hard to miss in a notebook's output."""
+    return "\n".join(["#" * 80, *(f"#  {line}" for line in lines), "#" * 80])
+
+
+STANDIN_BANNER = _banner("STAND-IN WEIGHTS: this VGG16 is RANDOMLY INITIALISED, not trained on ImageNet.",
+                         "Smoke mode uses it because the real weights are not available. Every",
+                         "prediction, loss and accuracy below is MEANINGLESS; the code paths are real.",
+                         f"Real weights: {GET_WEIGHTS}")
 
 
 class WeightsUnavailableError(CourseError):
@@ -70,21 +72,10 @@ class WeightsInfo:
             return (self.why + "\n" if self.why else "") + STANDIN_BANNER
         if self.genuine:
             return f"ImageNet weights loaded from {self.path} (sha256 {self.sha256[:8]}..., genuine)."
-        return ("#" * 80 + f"\n#  NOT THE IMAGENET CHECKPOINT: {self.path}\n#  has sha256 "
-                f"{self.sha256[:8]}..., but the genuine file's starts with {GENUINE_SHA256_PREFIX}.\n"
-                "#  Its predictions and accuracies are MEANINGLESS. Delete the file and run\n"
-                "#  `make weights` (python -m utils.prepare_data --weights) to fetch the real one.\n"
-                + "#" * 80)
-
-
-def hub_checkpoint_path() -> Path:
-    """Where torch hub keeps (or will keep) ``vgg16-397923af.pth``: ``torch.hub.get_dir()`` (``TORCH_HOME``)."""
-    return Path(torch.hub.get_dir()) / "checkpoints" / CHECKPOINT_FILENAME
-
-
-def is_genuine_sha256(sha256: str) -> bool:
-    """True if a SHA-256 hex digest is that of the ImageNet checkpoint (prefix ``397923af``)."""
-    return sha256.lower().startswith(GENUINE_SHA256_PREFIX)
+        return _banner(f"NOT THE IMAGENET CHECKPOINT: {self.path}",
+                       f"has sha256 {self.sha256[:8]}..., the genuine file's starts with {paths.VGG16_SHA256_PREFIX}.",
+                       "Its predictions and accuracies are MEANINGLESS. Delete the file and run",
+                       f"{GET_WEIGHTS} to fetch the real one.")
 
 
 def make_standin_vgg16(seed: int = 0) -> nn.Module:
@@ -103,20 +94,21 @@ def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool
     Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode), ``CheckpointError``
     (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not the checkpoint).
     """
-    path = hub_checkpoint_path()
+    path = weights_path()
     if not path.exists():
         if verbose:
-            print(f"{CHECKPOINT_FILENAME} is not in {path.parent} yet: downloading it once (528 MB).")
+            print(f"{path.name} is not in {path.parent} yet: downloading it once (528 MB).")
         try:
             done = prefetch_weights(mirror=None, progress=progress)
         except (DataToolError, OSError) as err:  # offline, no space, or a hub cache folder we cannot write
             if isinstance(err, OSError):
                 err = (f"{path.parent} cannot be written ({err.strerror or err}); "
                        "set TORCH_HOME to a writable folder.")
-            hint = PREFETCH_HINT.format(name=CHECKPOINT_FILENAME, folder=path.parent)
+            hint = (f"Get the weights while online with {GET_WEIGHTS}, or copy {path.name} from a course mirror "
+                    f"or another machine into {path.parent}.")
             if not allow_standin:
                 raise WeightsUnavailableError(
-                    f"{CHECKPOINT_FILENAME} is not in {path.parent} and could not be fetched: {err} {hint} Or, "
+                    f"{path.name} is not in {path.parent} and could not be fetched: {err} {hint} Or, "
                     "for random stand-in weights, run `%env COURSE_SMOKE=1` and the notebook again.") from None
             info = WeightsInfo("standin", path=None, sha256=None, genuine=False,
                                why=f"No weights, so smoke mode goes on with a random stand-in: {err} {hint}")

@@ -1,8 +1,14 @@
-"""Pick the fastest available device: a CUDA GPU, Apple's MPS, or the CPU."""
+"""Pick the fastest available device (a CUDA GPU, Apple's MPS, or the CPU), and size the CPU thread pool to
+what a container may really use."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
+
+#: Where Linux shows this process's control groups (a container sees its own there).
+CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
 def select_device(prefer: str | None = None) -> torch.device:
@@ -20,3 +26,26 @@ def select_device(prefer: str | None = None) -> torch.device:
         return torch.device("mps")
     return torch.device("cpu")
 
+
+def cpu_quota(cgroup_root: Path = CGROUP_ROOT) -> float | None:
+    """The CPUs a container's quota allows, e.g. 2.0: cgroup v2 ``cpu.max`` ("200000 100000") or v1
+    ``cpu/cpu.cfs_quota_us`` over ``cpu.cfs_period_us``. None without a quota ("max", -1) or cgroup files."""
+    try:
+        if (v2 := cgroup_root / "cpu.max").is_file():
+            quota, period = v2.read_text().split()[:2]
+        else:
+            quota, period = ((cgroup_root / "cpu" / f"cpu.cfs_{n}_us").read_text().strip() for n in ("quota", "period"))
+        return int(quota) / int(period) if quota not in ("max", "-1") and int(period) > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def cap_cpu_threads(cgroup_root: Path = CGROUP_ROOT) -> str | None:
+    """Lower ``torch.set_num_threads`` to the container's :func:`cpu_quota` (rounded down, at least 1) where
+    that is fewer than torch's threads: PyTorch counts the host's cores, and more threads than the quota
+    allows stall one another. Returns a short line saying so, or None if nothing changed."""
+    quota, threads = cpu_quota(cgroup_root), torch.get_num_threads()
+    if quota is None or int(quota) >= threads:
+        return None
+    torch.set_num_threads(capped := max(1, int(quota)))
+    return f"CPU threads: {capped} (the container's CPU quota is {quota:g}; torch counted {threads} cores)"

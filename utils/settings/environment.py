@@ -9,6 +9,8 @@
 ``COURSE_DATA_MIRROR`` a local mirror folder the data tool copies from instead of downloading
 ``TORCH_HOME``         torch's own: the hub cache that holds the VGG16 weights (``torch.hub.get_dir()``)
 =====================  ===========================================================================
+
+A container's CPU quota (cgroup files, not a variable) is read by ``utils.settings.device.cap_cpu_threads``.
 """
 
 from __future__ import annotations
@@ -34,15 +36,14 @@ _TRUE_WORDS, _FALSE_WORDS = {"1", "true", "yes", "on"}, {"", "0", "false", "no",
 
 @dataclass(frozen=True)
 class Environment:
-    """What the variables above say, checked: ``smoke``, ``precision``, ``batch_size``, the folders, the mirror,
-    and ``in_jupyterlab`` (a kernel started by JupyterLab, which can draw progress widgets)."""
+    """What the notebooks' variables say, checked: ``smoke``, ``precision``, ``batch_size``, the folders, and
+    ``in_jupyterlab`` (a kernel started by JupyterLab, which can draw progress widgets)."""
 
     smoke: bool
     precision: str
     batch_size: int
     data_dir: Path
     output_dir: Path
-    mirror: Path | None
     in_jupyterlab: bool
 
 
@@ -54,6 +55,12 @@ def read_folders(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
     """``(data folder, output folder)``: ``COURSE_DATA_DIR`` and ``COURSE_OUTPUT_DIR``, or the repository's."""
     env = os.environ if environ is None else environ
     return _folder(env.get(DATA_DIR_VAR), REPO_ROOT / "data"), _folder(env.get(OUTPUT_DIR_VAR), REPO_ROOT)
+
+
+def read_mirror(environ: Mapping[str, str] | None = None) -> Path | None:
+    """``COURSE_DATA_MIRROR`` as a folder, or None when unset (the data tool then downloads)."""
+    mirror = (os.environ if environ is None else environ).get(MIRROR_VAR, "").strip()
+    return Path(mirror).expanduser() if mirror else None
 
 
 def in_jupyterlab(environ: Mapping[str, str] | None = None) -> bool:
@@ -77,6 +84,4 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
     if not batch.isdigit() or int(batch) < 1:
         raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
                             f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
-    mirror = env.get(MIRROR_VAR, "").strip()
-    return Environment(smoke in _TRUE_WORDS, precision, int(batch), *read_folders(env),
-                       mirror=Path(mirror).expanduser() if mirror else None, in_jupyterlab=in_jupyterlab(env))
+    return Environment(smoke in _TRUE_WORDS, precision, int(batch), *read_folders(env), in_jupyterlab(env))

@@ -1,4 +1,5 @@
-"""The first code cell of every notebook: read the settings once, seed, pick the device and its speed settings."""
+"""The first code cell of every notebook: read the settings once, seed, pick the device, its CPU threads and its
+speed settings."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 import torch
 
 from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, CourseMode
-from utils.settings.device import select_device
+from utils.settings.device import cap_cpu_threads, select_device
 from utils.settings.environment import read_environment
 from utils.settings.paths import CoursePaths
 from utils.settings.precision import FP32_HINT, SpeedSettings, choose_speed_settings
@@ -54,13 +55,15 @@ def weights_line(paths: CoursePaths, smoke: bool) -> str:
 def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
                    environ: Mapping[str, str] | None = None) -> NotebookContext:
     """Read the course's environment variables (``environ``, default ``os.environ``) once, seed everything, pick
-    the device and its speed settings; ``verbose`` prints what was chosen, in short lines. Raises
-    ``SettingsError`` (one line) for a variable it does not understand."""
+    the device, cap torch's CPU threads to a container's CPU quota, and choose the speed settings; ``verbose``
+    prints what was chosen, in short lines. Raises ``SettingsError`` (one line) for a variable it does not
+    understand."""
     import torchvision  # imported here so the report shows the version actually loaded
 
     env = read_environment(environ)
     seed_everything(seed)
     device = select_device()
+    threads_line = cap_cpu_threads()  # before the speed choice, which times the CPU
     ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
                           speed=choose_speed_settings(device, env.precision), batch_size=env.batch_size,
                           paths=CoursePaths(env.data_dir, env.output_dir, Path(torch.hub.get_dir()), env.smoke))
@@ -68,6 +71,8 @@ def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
               f"torchvision {torchvision.__version__}")
         print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""))
+        if threads_line:
+            print(threads_line)
         print(ctx.speed.describe() + ("" if ctx.speed.label == "fp32" else f"\n  {FP32_HINT}"))
         print(f"Data: {ctx.paths.data_dir}\nSaving to: {ctx.paths.weights_dir}")
         print(weights_line(ctx.paths, env.smoke))

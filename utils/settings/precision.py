@@ -6,6 +6,8 @@ explains both; ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic.
 from __future__ import annotations
 
 import contextlib
+import functools
+import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -16,6 +18,9 @@ from utils.settings.environment import PRECISIONS
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
 #: How to get the book's arithmetic back.
 FP32_HINT = "COURSE_PRECISION=fp32 gives the book's plain fp32"
+#: A CPU gets bf16 autocast only if one convolution runs at least this many times as fast in bf16 as in fp32.
+#: Measured on one core: about 3.5-4x with AMX, 0.5x with AVX-512 bf16 alone, 0.1-0.2x where bf16 is emulated.
+BF16_MIN_SPEEDUP = 1.3
 
 
 @dataclass(frozen=True)
@@ -56,19 +61,45 @@ class SpeedSettings:
         return f"Speed: {self.label} ({self.reason})"
 
 
-def cpu_has_native_bf16() -> bool:
-    """Whether oneDNN runs bf16 natively on this CPU (AVX-512 bf16/AMX, Arm bf16); emulated bf16 is several
-    times *slower* than fp32. ``ONEDNN_MAX_CPU_ISA=AVX2`` makes this False on any x86 CPU."""
+@functools.cache
+def cpu_bf16_speedup(repeats: int = 7) -> float | None:
+    """How many times as fast one 3x3 convolution (64 channels, 56x56, ``channels_last``) runs under bf16
+    autocast as in fp32 on one CPU core: the best of ``repeats`` alternating runs each, after a warm-up. One
+    thread, because a busy machine scatters the timings of two threads that wait for each other; the ratio
+    follows the instructions oneDNN really uses (``ONEDNN_MAX_CPU_ISA`` included). None where oneDNN has no
+    bf16 at all (no timing then). Cached per process; about 0.02-0.2 s. The global random state is untouched."""
     check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
-    return bool(torch.backends.mkldnn.is_available() and check is not None and check())
+    if not (torch.backends.mkldnn.is_available() and check is not None and check()):
+        return None
+    gen = torch.Generator().manual_seed(0)
+    x, w = (torch.randn(shape, generator=gen).to(memory_format=torch.channels_last)
+            for shape in ((1, 64, 56, 56), (64, 64, 3, 3)))
+
+    def seconds(bf16: bool) -> float:
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            start = time.perf_counter()
+            torch.nn.functional.conv2d(x, w, padding=1)
+            return time.perf_counter() - start
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for bf16 in (False, True, False, True):  # warm-up: oneDNN builds its kernels on the first calls
+            seconds(bf16)
+        fp32, bf16 = zip(*((seconds(False), seconds(True)) for _ in range(repeats)), strict=True)
+    finally:
+        torch.set_num_threads(threads)
+    return min(fp32) / min(bf16)
 
 
 def choose_speed_settings(device: torch.device | str, precision: str = "auto") -> SpeedSettings:
     """Memory layout and autocast dtype for ``device``; ``precision="fp32"``: plain fp32, NCHW, the book.
 
-    "auto": CPU: channels_last, bf16 if the CPU has it natively. CUDA: channels_last, bf16 where native
-    (Ampere and newer), else fp16 with a gradient scaler. MPS: fp16 with a gradient scaler (bf16 is not on
-    every Apple GPU) and no channels_last (not faster there), if this PyTorch has autocast for MPS.
+    "auto": CPU: channels_last, and bf16 where :func:`cpu_bf16_speedup` measures it at least
+    :data:`BF16_MIN_SPEEDUP` times as fast (native bf16; emulated bf16 halves the speed or worse). CUDA:
+    channels_last, bf16 where native (Ampere and newer), else fp16 with a gradient scaler. MPS: fp16 with a
+    gradient scaler (bf16 is not on every Apple GPU) and no channels_last (not faster there), if this PyTorch
+    has autocast for MPS. Raises ``ValueError`` for a ``precision`` not in ``PRECISIONS``.
     """
     kind = torch.device(device).type
     if precision not in PRECISIONS:
@@ -76,9 +107,12 @@ def choose_speed_settings(device: torch.device | str, precision: str = "auto") -
     if precision == "fp32":
         return SpeedSettings(kind, None, False, "COURSE_PRECISION=fp32: the book's exact arithmetic")
     if kind == "cpu":
-        if cpu_has_native_bf16():
-            return SpeedSettings(kind, torch.bfloat16, True, "this CPU supports bf16")
-        return SpeedSettings(kind, None, True, "this CPU has no native bf16, where bf16 would be slower")
+        if (speedup := cpu_bf16_speedup()) is None:
+            return SpeedSettings(kind, None, True, "oneDNN has no bf16 on this CPU")
+        if speedup >= BF16_MIN_SPEEDUP:
+            return SpeedSettings(kind, torch.bfloat16, True, f"bf16 measured {speedup:.1f}x faster than fp32 here")
+        gain = "" if speedup < 1 else ", too little to gain"
+        return SpeedSettings(kind, None, True, f"bf16 would run at {speedup:.1f}x fp32 speed here{gain}")
     if kind == "cuda":
         if torch.cuda.is_bf16_supported(including_emulation=False):
             return SpeedSettings(kind, torch.bfloat16, True, "this GPU supports bf16")

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from collections.abc import Sequence
 
 import torch
 from torch import nn
 
 from utils.dataloader_image_classification import (MEAN, SIZE, STD, HymenopteraDataset, ImageTransform,
                                                    make_datapath_list)
-from utils.settings.device import select_device
-from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.pretrained_vgg import make_standin_vgg16
+from utils.settings.device import cap_cpu_threads, select_device
+from utils.settings.precision import SpeedSettings, choose_speed_settings
 
 #: What is timed: inference, a transfer-learning step (only classifier.6 learns), a fine-tuning step.
 KINDS = ("inference", "transfer-learning step", "fine-tuning step")
@@ -28,7 +28,7 @@ TRAIN_IMAGES, VAL_IMAGES = 244, 153
 
 def speed_variants(device: torch.device) -> dict[str, SpeedSettings]:
     """The book's fp32 loop, channels_last, autocast, and both, by label; autocast only
-    where this device gains from it (on a CPU without native bf16 it takes minutes)."""
+    where the course would choose it here (where bf16 is emulated, it takes minutes)."""
     auto = choose_speed_settings(device)
     book = replace(auto, autocast_dtype=None, channels_last=False)
     dtypes = [None] + ([auto.autocast_dtype] if auto.autocast_dtype is not None else [])
@@ -41,42 +41,50 @@ def variant_label(speed: SpeedSettings) -> str:
     return "fp32, the book's loop" if speed.label == "fp32" else speed.label
 
 
-def images_per_second(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torch.Tensor,
-                      labels: torch.Tensor, steps: int) -> float:
-    """Time ``steps`` steps of ``kind`` (after one warm-up step) the way ``train_model`` runs them."""
-    device = inputs.device
+def benchmark_step(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torch.Tensor,
+                   labels: torch.Tensor, lr: float = 1e-4) -> Callable[[], None]:
+    """Prepare ``net`` for ``kind`` (one of :data:`KINDS`: which parameters learn, train or eval mode, the memory
+    format) and return one step of it as ``train_model`` runs it, on ``inputs`` (B, 3, H, W) and ``labels`` (B,),
+    with SGD (``lr``, momentum 0.9); ``tests/test_benchmark.py`` checks that both give the same weights."""
     net.to(memory_format=speed.memory_format)
     inputs = inputs.to(memory_format=speed.memory_format)
+    training = kind != "inference"
     for name, param in net.named_parameters():
         param.requires_grad = kind == "fine-tuning step" or name.startswith("classifier.6")
-    optimizer = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=1e-4, momentum=0.9)
-    scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)
-    net.train(kind != "inference")
+    optimizer = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=lr, momentum=0.9)
+    scaler = torch.amp.GradScaler(inputs.device.type, enabled=speed.use_grad_scaler)
+    net.train(training)
 
     def step() -> None:
-        with torch.set_grad_enabled(kind != "inference"), speed.autocast():
+        optimizer.zero_grad()
+        with torch.set_grad_enabled(training), speed.autocast():
             loss = nn.functional.cross_entropy(net(inputs), labels)
-        if kind != "inference":
-            optimizer.zero_grad()
+        if training:
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
 
-    for i in range(steps + 1):
-        if i == 1:  # the first step (warm-up) sets up kernels and memory; not timed
-            _synchronize(device)
-            start = time.perf_counter()
+    return step
+
+
+def images_per_second(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torch.Tensor,
+                      labels: torch.Tensor, steps: int) -> float:
+    """Images per second of ``steps`` :func:`benchmark_step` steps after one warm-up step (which sets up
+    kernels and memory); ``net`` is left in the usual memory format."""
+    step = benchmark_step(net, kind, speed, inputs, labels)
+    step()
+    _synchronize(inputs.device)
+    start = time.perf_counter()
+    for _ in range(steps):
         step()
-    _synchronize(device)
+    _synchronize(inputs.device)
     net.to(memory_format=torch.contiguous_format)
     return len(inputs) * steps / (time.perf_counter() - start)
 
 
 def _synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
+    if device.type != "cpu":  # a GPU runs ahead of Python: wait for it before reading the clock
+        torch.accelerator.synchronize()
 
 
 def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, batch_size: int = 32,
@@ -124,15 +132,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     batch, steps = (4, 1) if args.quick else (args.batch_size, args.steps)
     device = select_device(args.device)
+    threads_line = cap_cpu_threads()  # as the notebooks' setup does
     default = choose_speed_settings(device)
     print(f"torch {torch.__version__}, device {device}, {torch.get_num_threads()} CPU threads, batch {batch}, "
-          f"{steps} timed step(s) after 1 warm-up; stand-in weights")
+          f"{steps} timed step(s) after 1 warm-up; stand-in weights" + (f"\n{threads_line}" if threads_line else ""))
+    print(f"The course's choice here: {default.label} ({default.reason})")
     print(f"data loading (decode + augment, 1 process): {bench_loading(16):.1f} images/s\n")
     rates = compare_speed_settings(device, KINDS, batch, steps)
     print(format_speed_table(rates, variant_label(default)))
     book, fast = rates["fp32, the book's loop"], rates[variant_label(default)]
-    print(f"\nThe course's default here: {default.describe().removeprefix('Speed: ')}")
-    print("  vs the book's loop: " + ", ".join(f"{k} {fast[k] / book[k]:.2f}x" for k in KINDS))
+    print("\nThe course's choice vs the book's loop: " + ", ".join(f"{k} {fast[k] / book[k]:.2f}x" for k in KINDS))
     print(f"\nEstimated model time of one full epoch ({TRAIN_IMAGES} train + {VAL_IMAGES} val images):")
     print(f"{'':42}{'03 transfer learning':>22}{'04 fine-tuning':>18}")
     for label, r in rates.items():

@@ -1,0 +1,59 @@
+"""Check the course's files on disk: the data set file by file against its manifest, the two single files, the
+cached weights, and temporary folders that an interrupted run left behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from utils.datalib import artifacts
+from utils.datalib.artifacts import FILE_ARTIFACTS, hub_checkpoints_dir, is_genuine_sha256, weights_path
+from utils.datalib.atomic_write import stale_fetch_dirs, stale_temp_report
+from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file
+from utils.settings import paths
+from utils.settings.paths import DATASET_NAME
+
+
+def load_manifest(manifest: Path | None = None) -> dict[str, str]:
+    """``{relative path: sha256}`` for every file of the data set (``manifest``: default the course's)."""
+    return read_sha256sums(manifest or artifacts.DATASET_MANIFEST)
+
+
+def dataset_problems(folder: Path, manifest: Path | None = None) -> list[tuple[str, str]]:
+    """``(kind, path relative to folder)`` for each file "missing", "changed" or "extra"."""
+    expected = load_manifest(manifest)
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return ([("missing", r) for r in sorted(expected.keys() - found)]
+            + [("changed", r) for r in sorted(expected.keys() & found) if sha256_file(folder / r) != expected[r]]
+            + [("extra", r) for r in sorted(found - expected.keys())])
+
+
+def verify_dataset(dataset_dir: Path, manifest: Path | None = None) -> list[str]:
+    """One line per problem ("missing: <path>", "changed: ...", "extra: ..."), empty if all is well.
+    Extra files (a ``.DS_Store``, the learner's notes) are harmless: kept, and never exported."""
+    if not dataset_dir.is_dir():
+        return [f"missing: {dataset_dir} (the whole data set)"]
+    note = {"missing": "", "changed": " (sha256 differs from the manifest)",
+            "extra": " (not part of the data set; harmless, left alone)"}
+    return [f"{kind}: {dataset_dir / rel}{note[kind]}" for kind, rel in dataset_problems(dataset_dir, manifest)]
+
+
+def verify_all(data_dir: Path, manifest: Path | None = None) -> list[str]:
+    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra"
+    (harmless; also a killed save's temporary file in ``<COURSE_OUTPUT_DIR>/weights``), "leftover" (of an
+    interrupted run) or "weights" (a damaged cached checkpoint)."""
+    problems = verify_dataset(data_dir / DATASET_NAME, manifest)
+    for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
+        if not path.is_file() or sha256_file(path) != sha:
+            problems.append(f"changed: {path} (sha256 differs from the expected file)" if path.is_file()
+                            else f"missing: {path}")
+    problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
+                 for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
+    problems += stale_temp_report(paths.OUTPUT_DIR / "weights")  # a killed save's .NAME.<pid>.tmp, with its own fix
+    if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
+        problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
+    return problems
+
+
+def fix_command(problems: list[str]) -> str:
+    """The command that fixes ``problems`` (``--weights`` also replaces a damaged checkpoint)."""
+    return "python -m utils.prepare_data" + " --weights" * any(p.startswith("weights") for p in problems)
