@@ -28,7 +28,7 @@ def test_one_benchmark_step_is_one_step_of_train_model(tiny_vgg, kind: str, spee
     optimizer = optim.SGD([p for p in trained.parameters() if p.requires_grad], lr=0.01, momentum=0.9)
     loader = DataLoader(TensorDataset(x, y), batch_size=8)
     train_model(trained, {"train": loader, "val": loader}, nn.CrossEntropyLoss(), optimizer, num_epochs=1,
-                device="cpu", progress=False, verbose=False, speed=speed)
+                device="cpu", speed=speed)
 
     for (name, a), b in zip(timed.state_dict().items(), trained.state_dict().values(), strict=True):
         assert torch.equal(a, b), f"{name} differs after one step"

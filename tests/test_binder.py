@@ -86,6 +86,8 @@ def test_postbuild_bakes_the_data_and_weights_read_only(repo_root: Path, tmp_pat
     fake = tmp_path / "fake"
     (fake / "torch").mkdir(parents=True)
     (fake / "torch" / "__init__.py").write_text("__version__ = '0+cpu'\nclass version:\n    cuda = None\n")
+    (fake / "torch" / "hub.py").write_text(  # where the data tool finds the hub folder
+        "import os\ndef get_dir():\n    return os.path.join(os.environ['TORCH_HOME'], 'hub')\n")
     shared = tmp_path / "prefix" / "share" / "vgg16-course"
     weights = shared / "torch" / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
     weights.parent.mkdir(parents=True)
