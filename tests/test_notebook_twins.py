@@ -30,7 +30,7 @@ TWINS = [
     ("03_transfer_learning.ipynb", "make_datapath_list", "utils/dataloader_image_classification.py"),
     ("03_transfer_learning.ipynb", "HymenopteraDataset", "utils/dataloader_image_classification.py"),
     ("03_transfer_learning.ipynb", "train_model", "utils/training.py"),
-    ("04_fine_tuning_and_save_load.ipynb", "grad_cam", "utils/gradcam.py"),
+    ("05_beyond_the_book.ipynb", "grad_cam", "utils/gradcam.py"),
 ]
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -178,7 +178,8 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
     aspect = image.size[0] / image.size[1]
     unit = min(3.0, (FIGURE_WIDTH - 0.6 * (1 + len(results))) / (aspect + len(results)))  # inches per image height
     legend_h = 0.35 + 0.22 * len(regions)  # inches: the legend's title and one line per region
-    fig, axes = plt.subplots(1, 1 + len(results), figsize=(FIGURE_WIDTH, unit + 1.5 + legend_h), squeeze=False,
+    height = unit + 1.0 + 0.35 * bool(suptitle) + legend_h  # titles, tick labels, suptitle, legend
+    fig, axes = plt.subplots(1, 1 + len(results), figsize=(FIGURE_WIDTH, height), squeeze=False,
                              width_ratios=[aspect] + [1] * len(results))
     ax0 = axes[0, 0]
     imshow(image, ax0, f"original {image.size[0]} x {image.size[1]} (W x H)")
