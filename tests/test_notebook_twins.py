@@ -36,6 +36,7 @@ TWINS = [
      "HymenopteraDataset"),
     ("03_transfer_learning.ipynb", "train_model", "utils/training.py", "train_model_plain"),
     ("04_fine_tuning_and_save_load.ipynb", "train_model", "utils/training.py", "train_model"),
+    ("05_beyond_the_book.ipynb", "grad_cam", "utils/gradcam.py", "grad_cam"),
 ]
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

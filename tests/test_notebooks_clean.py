@@ -1,5 +1,6 @@
-"""The four notebooks exist, are valid, start with the shared setup cell, carry no outputs, and store
-the metadata JupyterLab would write for the course's kernel (so opening one does not modify it)."""
+"""The course notebooks (01-04, and the optional 05) exist, are valid, start with the shared setup cell, carry
+no outputs, and store the metadata JupyterLab would write for the course's kernel (so opening one does not modify
+it)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ NOTEBOOKS = [
     "02_preprocessing_and_augmentation.ipynb",
     "03_transfer_learning.ipynb",
     "04_fine_tuning_and_save_load.ipynb",
+    "05_beyond_the_book.ipynb",
 ]
 
 
@@ -45,7 +47,7 @@ def test_the_checker_catches_a_notebook_with_outputs() -> None:
     assert stored_output_problems(dirty) == ["cell 1 has 1 stored output(s)", "cell 1 has execution_count 3"]
 
 
-def test_exactly_the_four_course_notebooks(repo_root: Path) -> None:
+def test_exactly_the_course_notebooks(repo_root: Path) -> None:
     assert sorted(p.name for p in (repo_root / "notebooks").glob("*.ipynb")) == NOTEBOOKS
 
 

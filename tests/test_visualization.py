@@ -10,10 +10,12 @@ from PIL import Image
 from torchvision import transforms
 
 from utils.dataloader_image_classification import MEAN, STD
-from utils.support.visualization import (center_crop_region, channel_stats, denormalize, format_channel_stats,
-                                 plot_channel_histograms, plot_topk, show_image_grid,
-                                 show_images_side_by_side, show_kept_regions, show_topk_panels,
-                                 tensor_to_image, to_display_array)
+from utils.imagenet_inference import Prediction
+from utils.support import visualization
+from utils.support.visualization import (FIGURE_WIDTH, center_crop_region, channel_stats, denormalize,
+                                         format_channel_stats, plot_channel_histograms, plot_topk, show_image_grid,
+                                         show_images_side_by_side, show_kept_regions, show_topk_panels,
+                                         tensor_to_image, to_display_array)
 
 
 def test_denormalize_undoes_normalize() -> None:
@@ -176,3 +178,27 @@ def test_show_image_grid_captions_do_not_run_into_the_row_above(titles_suffix: s
         assert below.title.get_window_extent(renderer).y1 < above.get_window_extent(renderer).y0
     top_caption = max(ax.title.get_window_extent(renderer).y1 for ax in fig.axes[:4])
     assert top_caption < fig._suptitle.get_window_extent(renderer).y0
+
+
+def test_wide_figures_fit_a_laptop_notebook_area() -> None:
+    photo = Image.new("RGB", (640, 426), "gray")  # the golden retriever photo's size
+    crop = torch.zeros(3, 224, 224)
+    preds = [(1, "a", 0.6), (2, "b", 0.4)]
+    figures = {
+        "side by side": show_images_side_by_side([photo, photo, crop], titles=["a", "b", "c\nd"], suptitle="s"),
+        "kept regions": show_kept_regions(photo, {"book": center_crop_region(photo.size, 224, 224),
+                                                  "tv": center_crop_region(photo.size, 256, 224)},
+                                          {"book": crop, "tv": crop}, suptitle="k"),
+        "histograms": plot_channel_histograms({"x": crop, "y": crop, "z": crop}),
+        "grid": show_image_grid([crop] * 12, ncols=4, suptitle="g"),
+        "top-k panels": show_topk_panels([photo, crop], [preds, preds], titles=["p", "q"]),
+    }
+    for name, fig in figures.items():
+        width, height = fig.get_size_inches()
+        assert width <= FIGURE_WIDTH + 1e-9, f"{name}: {width:.1f} inches wide"
+        assert height <= 7.5, f"{name}: {height:.1f} inches high"
+    assert figures["side by side"].get_size_inches()[1] >= 2.0  # still readable
+
+
+def test_one_prediction_type() -> None:
+    assert visualization.Prediction is Prediction  # predict_topk's NamedTuple, not a second alias

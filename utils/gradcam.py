@@ -1,5 +1,5 @@
 """Grad-CAM (Selvaraju et al., 2017): where in a picture a convolutional network found the evidence for its
-answer. Notebook 04 holds the same function; ``tests/test_notebook_twins.py`` keeps the two copies equal.
+answer. Notebook 05 holds the same function; ``tests/test_notebook_twins.py`` keeps the two copies equal.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Turn a 1000-class ImageNet (ILSVRC) model's output into class names and probabilities: the book's
-``ILSVRCPredictor(class_index).predict_max(out)``, plus a softmax top-k. Notebook 01 holds the same class;
-``tests/test_notebook_twins.py`` keeps the two copies equal.
+``ILSVRCPredictor(class_index).predict_max(out)``, plus a softmax top-k. Notebook 01 writes the book's one-method
+class first, then this one; ``tests/test_notebook_twins.py`` keeps this one and the notebook's equal.
 """
 
 from __future__ import annotations

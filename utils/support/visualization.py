@@ -3,7 +3,7 @@
 A model's input has been through ``Normalize(mean, std)`` (values about -2..+2) and has the layout
 ``(C, H, W)``. To look at it we undo both: ``tensor * std + mean``, then channels last ``(H, W, C)``,
 the layout matplotlib expects. A batch ``(N, C, H, W)`` becomes one picture with torchvision's
-``make_grid``. Every drawing function returns its matplotlib ``Figure``.
+``make_grid``. Every drawing function returns its matplotlib ``Figure``, at most :data:`FIGURE_WIDTH` inches wide.
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ from PIL import Image
 from torchvision.utils import make_grid
 
 from utils.dataloader_image_classification import MEAN, STD
+from utils.imagenet_inference import Prediction
 
 ImageLike = torch.Tensor | np.ndarray | Image.Image
-Prediction = tuple[int, str, float]  # (class id, name, probability), as predict_topk gives them
+#: Inches: a laptop's JupyterLab notebook area (about 900 pixels at matplotlib's 100 dpi), so that no figure
+#: is shrunk to fit and its labels stay readable.
+FIGURE_WIDTH = 9.0
 CHANNEL_NAMES, CHANNEL_COLORS = ("R", "G", "B"), ("tab:red", "tab:green", "tab:blue")
 
 
@@ -65,11 +68,13 @@ def show_image_grid(images: Sequence[ImageLike], titles: Sequence[str] | None = 
                     title_colors: Sequence[str] | None = None, suptitle: str | None = None,
                     cell_size: float = 2.6, normalized: bool = True) -> Figure:
     """Images in a grid, one axis each, with optional (coloured, e.g. red for mistakes) titles; each row
-    gets 0.2 inch per caption line, so captions never run into the row above."""
+    gets 0.2 inch per caption line, so captions never run into the row above. ``cell_size`` (inches) shrinks
+    so that the grid fits :data:`FIGURE_WIDTH`."""
     if len(images) == 0:
         raise ValueError("show_image_grid needs at least one image")
     ncols = max(1, min(ncols, len(images)))
     nrows = math.ceil(len(images) / ncols)
+    cell_size = min(cell_size, FIGURE_WIDTH / ncols)
     lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
     height = nrows * (cell_size + 0.2 * lines) + (0.5 if suptitle else 0.1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, height), squeeze=False)
@@ -119,7 +124,7 @@ def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], bins: int = 64,
     """One panel per ``(3, H, W)`` tensor: each channel's histogram, a dashed line at its mean."""
     if not tensors:
         raise ValueError("plot_channel_histograms needs at least one tensor")
-    fig, axes = plt.subplots(1, len(tensors), figsize=(5.2 * len(tensors), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(tensors), figsize=(min(4.5 * len(tensors), FIGURE_WIDTH), 3.4), squeeze=False)
     for ax, (title, tensor) in zip(axes.flat, tensors.items()):
         t = tensor.detach().cpu().float()
         if t.dim() != 3 or t.shape[0] != 3:
@@ -136,14 +141,17 @@ def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] 
                              suptitle: str | None = None, same_scale: bool = True,
                              normalized: bool = True, panel_size: float = 3.6) -> Figure:
     """Images in one row with pixel axes; ``same_scale`` gives every panel the largest width and height,
-    so a 224-pixel crop looks smaller than the 640-pixel photo it came from."""
+    so a 224-pixel crop looks smaller than the 640-pixel photo it came from. Panels are ``panel_size`` inches
+    high, or less so that the row fits :data:`FIGURE_WIDTH`."""
     if not images:
         raise ValueError("show_images_side_by_side needs at least one image")
     arrays = [to_display_array(img, normalized) for img in images]
     max_h, max_w = max(a.shape[0] for a in arrays), max(a.shape[1] for a in arrays)
     ratios = [max_w / max_h if same_scale else a.shape[1] / a.shape[0] for a in arrays]
-    image_h = panel_size * 0.8  # plus room for tick labels, titles and the suptitle:
-    size = (image_h * sum(ratios) + 0.7 * len(arrays), image_h + 0.9 + 0.4 * bool(suptitle))
+    margins = 0.7 * len(arrays)  # room for each panel's tick labels
+    image_h = min(panel_size * 0.8, (FIGURE_WIDTH - margins) / sum(ratios))
+    lines = max((str(t).count("\n") + 1 for t in titles), default=1) if titles is not None else 1
+    size = (image_h * sum(ratios) + margins, image_h + 0.7 + 0.2 * lines + 0.4 * bool(suptitle))
     fig, axes = plt.subplots(1, len(arrays), figsize=size, squeeze=False, width_ratios=ratios)
     for i, (ax, arr) in enumerate(zip(axes.flat, arrays)):
         imshow(arr, ax, titles[i] if titles is not None else None)
@@ -167,15 +175,19 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
                       normalized: bool = True) -> Figure:
     """The original with each ``{label: (left, top, width, height)}`` framed, then each pipeline's result."""
     styles, colors = ["-", "--", ":", "-."] * 4, ["tab:orange", "cyan", "magenta", "yellow"] * 4
-    fig, axes = plt.subplots(1, 1 + len(results), figsize=(4.0 * len(results) + 5.0, 4.8), squeeze=False,
-                             width_ratios=[1.5] + [1] * len(results))
+    aspect = image.size[0] / image.size[1]
+    unit = min(3.0, (FIGURE_WIDTH - 0.6 * (1 + len(results))) / (aspect + len(results)))  # inches per image height
+    legend_h = 0.35 + 0.22 * len(regions)  # inches: the legend's title and one line per region
+    height = unit + 1.0 + 0.35 * bool(suptitle) + legend_h  # titles, tick labels, suptitle, legend
+    fig, axes = plt.subplots(1, 1 + len(results), figsize=(FIGURE_WIDTH, height), squeeze=False,
+                             width_ratios=[aspect] + [1] * len(results))
     ax0 = axes[0, 0]
     imshow(image, ax0, f"original {image.size[0]} x {image.size[1]} (W x H)")
     ax0.set(xlabel="x (pixels)", ylabel="y (pixels)")
     for i, (label, (left, top, w, h)) in enumerate(regions.items()):
         ax0.add_patch(Rectangle((left - 0.5, top - 0.5), w, h, fill=False, linewidth=2.5, edgecolor=colors[i],
                                 linestyle=styles[i], label=f"{label}: {w:.0f} x {h:.0f} px"))
-    fig.legend(*ax0.get_legend_handles_labels(), loc="lower center", ncol=len(regions), fontsize=9,
+    fig.legend(*ax0.get_legend_handles_labels(), loc="lower center", ncol=1, fontsize=9,
                title="kept region of the original", title_fontsize=9)
     for i, (ax, (label, result)) in enumerate(zip(axes.flat[1:], results.items())):
         arr = to_display_array(result, normalized)
@@ -183,7 +195,7 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
         ax.set_xlabel("x (pixels)")
         for spine in ax.spines.values():
             spine.set(edgecolor=colors[i], linewidth=2.5, linestyle=styles[i])
-    return _finish(fig, suptitle, rect=(0.0, 0.14, 1.0, 1.0))  # the bottom strip is the legend's
+    return _finish(fig, suptitle, rect=(0.0, legend_h / fig.get_figheight(), 1.0, 1.0))  # the legend's strip
 
 
 def plot_topk(predictions: Sequence[Prediction], title: str | None = None, ax: Axes | None = None,
@@ -218,7 +230,7 @@ def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[
     if not images or not len(images) == len(topk_lists) == len(titles):
         raise ValueError("show_topk_panels needs as many top-k lists and titles as images (at least one)")
     row_h = max(2.8, 0.42 * max(len(t) for t in topk_lists) + 1.0)
-    fig, axes = plt.subplots(len(images), 2, figsize=(10.5, row_h * len(images) + 0.5), squeeze=False,
+    fig, axes = plt.subplots(len(images), 2, figsize=(FIGURE_WIDTH, row_h * len(images) + 0.5), squeeze=False,
                              width_ratios=[1, 1.7])
     for (ax_img, ax_bar), img, topk, title in zip(axes, images, topk_lists, titles):
         imshow(img, ax_img, title, normalized, fontsize=10)
