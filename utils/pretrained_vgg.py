@@ -18,9 +18,8 @@ from torchvision.models import VGG16_Weights
 
 from utils.datalib.artifacts import is_genuine_sha256, weights_path
 from utils.datalib.checksums import cached_sha256
-from utils.datalib.errors import DataToolError
 from utils.datalib.fetch import prefetch_weights
-from utils.errors import CourseError
+from utils.errors import CourseError, DataToolError
 from utils.settings import paths
 from utils.support.checkpoints import load_into, read_state_dict
 

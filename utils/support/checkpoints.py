@@ -13,11 +13,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies, keep_earlier_file
+from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies
 from utils.errors import CourseError
-
-__all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
-           "save_state_dict"]
 
 #: Key prefixes that wrappers add to a ``state_dict``, and the wrapper.
 WRAPPER_PREFIXES = {"module.": "nn.DataParallel/DistributedDataParallel", "_orig_mod.": "torch.compile"}
