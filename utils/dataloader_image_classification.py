@@ -1,8 +1,6 @@
 """The book's data API for the ants-and-bees task, twins of notebooks 01-03 (``tests/test_notebook_twins.py``). The
 notes' bugs are fixed: labels come from the folder's name, images become RGB, non-images are left out."""
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from collections.abc import Callable, Sequence

@@ -1,7 +1,5 @@
 """Grad-CAM (Selvaraju et al., 2017): where a network found the evidence for its answer; notebook 05's twin."""
 
-from __future__ import annotations
-
 import torch
 import torch.nn.functional as F
 from torch import nn

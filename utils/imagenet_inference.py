@@ -1,8 +1,6 @@
 """An ImageNet model's output as class names and probabilities: the book's ``ILSVRCPredictor``, plus a softmax
 top-k; the twin of notebook 01's (``tests/test_notebook_twins.py``)."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import NamedTuple

@@ -6,8 +6,6 @@ cache (``TORCH_HOME``). Offline: ``--mirror DIR``. Every failure is one line nam
 is done by ``utils.datalib``.
 """
 
-from __future__ import annotations
-
 import argparse
 import errno
 import sys

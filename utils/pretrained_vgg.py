@@ -1,8 +1,6 @@
 """Load VGG16 with the file ``vgg16(weights=VGG16_Weights.IMAGENET1K_V1)`` reads from the torch hub cache (fetched by
 ``utils.datalib``), its SHA-256 checked; a bad file is one message; in smoke mode a labelled random stand-in."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from pathlib import Path
 

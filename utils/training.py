@@ -1,8 +1,6 @@
 """The book's training code for notebooks 03 and 04: DataLoaders, freezing, parameter groups, and the two loops.
 Both validate once before training (epoch 0), so ``num_epochs=1`` is the book's ``num_epochs=2``."""
 
-from __future__ import annotations
-
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field

@@ -1,7 +1,5 @@
 """The course's files: each one's name (from ``utils.settings.paths``), source, SHA-256 and place on disk."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 

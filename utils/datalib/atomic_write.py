@@ -1,8 +1,6 @@
 """Write files that appear complete or not at all, keep a bounded number of earlier copies, and remove what an
 interrupted run left behind."""
 
-from __future__ import annotations
-
 import errno
 import hashlib
 import itertools

@@ -1,8 +1,6 @@
 """Put the course's files in place, from a mirror folder if it has them, else downloaded; staged in a ``.fetch-*``
 folder and moved in only once their SHA-256 (the data set: file by file) checks out. Also writes a mirror."""
 
-from __future__ import annotations
-
 import os
 import shutil
 import socket

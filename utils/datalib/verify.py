@@ -1,8 +1,6 @@
 """Check the course's files on disk: the data set against its manifest, the two single files, the cached weights,
 and what interrupted runs left behind."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from utils.datalib import artifacts

@@ -1,8 +1,6 @@
 """Full mode: every picture, as in the book. Smoke mode (``COURSE_SMOKE=1``): a fixed, class-balanced subset, so
 that every notebook runs in about a minute on 2 CPU cores, and random weights may stand in for missing ones."""
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -1,7 +1,5 @@
 """Pick the fastest device (a CUDA GPU, Apple's MPS, or the CPU); size the CPU threads to a container's quota."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import torch

@@ -1,8 +1,6 @@
 """The one place that reads the course's environment variables (``utils/README.md`` lists them); a container's CPU
 quota is read by ``utils.settings.device.cap_cpu_threads``."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass

@@ -1,8 +1,6 @@
 """The first code cell of every notebook: read the settings once, seed, pick the device, its CPU threads and its
 speed settings."""
 
-from __future__ import annotations
-
 import platform
 import random
 import sys

@@ -1,7 +1,5 @@
 """Where the course keeps things on disk: the data folder, where notebooks save, and torch's hub cache."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -1,8 +1,6 @@
 """Speed settings for the device in hand: ``channels_last`` and autocast in bf16 or fp16 (with a ``GradScaler``),
 explained in notebook 04; ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic."""
 
-from __future__ import annotations
-
 import contextlib
 import functools
 import time

@@ -1,8 +1,6 @@
 """Save a ``state_dict`` atomically, keeping earlier files; load it with ``weights_only=True`` (a malicious file
 cannot run code). Every way a file can be wrong is one :class:`CheckpointError` saying what it is and what to do."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from pathlib import Path

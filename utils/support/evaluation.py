@@ -1,8 +1,6 @@
 """Look at what a trained classifier does: predictions (fp32 probabilities), confusion matrix, learning curves,
 galleries; figures return the ``Figure``."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
 

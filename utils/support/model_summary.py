@@ -1,8 +1,6 @@
 """What a model holds (a ``torchinfo`` layer table, parameter counts) and what its training runs did (the JSON
 summaries that notebook 04 compares with notebook 03's)."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path

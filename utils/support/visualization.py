@@ -1,8 +1,6 @@
 """Turn normalised ``(C, H, W)`` tensors back into pictures and draw them: grids, size comparisons, channel
 statistics, top-k bars. Every drawing function returns its ``Figure``, at most :data:`FIGURE_WIDTH` inches wide."""
 
-from __future__ import annotations
-
 import math
 from collections import namedtuple
 from collections.abc import Mapping, Sequence

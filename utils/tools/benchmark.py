@@ -3,8 +3,6 @@
 ``python -m utils.tools.benchmark`` (``make benchmark``) times a stand-in VGG16 (speed depends on the weights' shapes,
 not values), with the 2-class head. Printed, never asserted."""
 
-from __future__ import annotations
-
 import argparse
 import time
 from collections.abc import Callable, Sequence
