@@ -2,7 +2,7 @@
 interrupted run left behind."""
 
 import errno
-import hashlib
+import filecmp
 import itertools
 import os
 import re
@@ -132,9 +132,7 @@ def same_content(a: str | Path, b: str | Path) -> bool:
 
     if zipfile.is_zipfile(a) and zipfile.is_zipfile(b):
         return members(a) == members(b)
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        return (os.fstat(fa.fileno()).st_size == os.fstat(fb.fileno()).st_size
-                and hashlib.file_digest(fa, "sha256").digest() == hashlib.file_digest(fb, "sha256").digest())
+    return filecmp.cmp(a, b, shallow=False)
 
 
 def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep: int = KEEP_COPIES) -> Path | None:
