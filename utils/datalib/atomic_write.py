@@ -19,16 +19,14 @@ from typing import BinaryIO
 
 from utils.errors import CourseError
 
-#: How many earlier copies :func:`keep_earlier_file` keeps beside a file (``keep=`` changes it).
-KEEP_COPIES = 2
+KEEP_COPIES = 2  # earlier copies that keep_earlier_file keeps beside a file (keep= changes it)
 #: What an interrupted run leaves behind, named with its process id: a save's hidden temporary file
 #: ``.NAME.<pid>[.<8 random hex digits>].tmp`` (the shortest NAME wins, so random digits are never taken for the
 #: pid), and a fetch's folder ``.fetch-<pid>-<random>``.
 TEMP_FILE = re.compile(r"\..+?\.(\d+)(?:\.[0-9a-f]{8})?\.tmp")
 FETCH_PREFIX = ".fetch-"
 FETCH_DIR = re.compile(rf"{re.escape(FETCH_PREFIX)}(\d+)-.+")
-#: A temporary file of a process that is gone counts as stale once unchanged for this many seconds.
-STALE_AFTER_S = 60.0
+STALE_AFTER_S = 60.0  # a dead process's temporary file is stale once unchanged for this long
 #: Outputs in a folder ending like this (smoke runs) are disposable: replaced without keeping a copy.
 DISPOSABLE_DIR = ("build", "smoke", "weights")
 

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import torch
 
-#: Where Linux shows this process's control groups (a container sees its own there).
-CGROUP_ROOT = Path("/sys/fs/cgroup")
+CGROUP_ROOT = Path("/sys/fs/cgroup")  # where Linux shows this process's control groups (a container's own)
 
 
 def select_device(prefer: str | None = None) -> torch.device:

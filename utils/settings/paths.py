@@ -9,7 +9,6 @@ from utils.settings.environment import read_folders
 #: 8 hex digits of its SHA-256 (a test checks both against ``VGG16_Weights.IMAGENET1K_V1.url``).
 VGG16_CHECKPOINT_FILENAME = "vgg16-397923af.pth"
 VGG16_SHA256_PREFIX = "397923af"
-#: What the data folder holds, by name.
 DATASET_NAME = "hymenoptera_data"
 CLASS_INDEX_NAME = "imagenet_class_index.json"
 DOG_PHOTO_NAME = "goldenretriever-3724972_640.jpg"

@@ -12,7 +12,6 @@ import torch
 from utils.settings.environment import PRECISIONS
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
-#: How to get the book's arithmetic back.
 FP32_HINT = "COURSE_PRECISION=fp32 gives the book's plain fp32"
 #: A CPU gets bf16 autocast only if one convolution runs at least this many times as fast in bf16 as in fp32.
 #: Measured on one core: about 3.5-4x with AMX, 0.5x with AVX-512 bf16 alone, 0.1-0.2x where bf16 is emulated.
