@@ -14,11 +14,10 @@ import pytest
 import torch
 from torch import nn
 
-from utils.datalib.atomic_write import KEEP_COPIES, earlier_copies
+from utils.datalib.atomic_write import KEEP_COPIES, earlier_copies, keep_earlier_file
 from utils.settings.paths import CoursePaths
 from utils.support.checkpoints import (
     CheckpointError,
-    keep_earlier_file,
     load_state_dict,
     save_state_dict,
 )

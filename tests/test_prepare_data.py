@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 
 from utils import prepare_data as pd
-from utils.datalib import artifacts, fetch, safezip, verify
+from utils.datalib import artifacts, fetch, verify
 from utils.datalib.checksums import read_sha256sums, sha256_file, write_sha256sums
-from utils.datalib.errors import DataToolError
-from utils.datalib.mirror import Mirror
+from utils.datalib.fetch import Mirror
+from utils.errors import DataToolError
 from utils.settings import paths
 from utils.settings.environment import MIRROR_VAR
 
@@ -164,7 +164,7 @@ def test_zip_entry_escaping_the_target_is_refused_before_writing(tiny: dict[str,
 
 def test_safe_extract_writes_inside_the_target(tmp_path: Path) -> None:
     zip_path = _make_zip(tmp_path / "ok.zip", {"a/b.txt": b"1"}, top="top")
-    written = safezip.safe_extract(zip_path, tmp_path / "out")
+    written = fetch.safe_extract(zip_path, tmp_path / "out")
     assert written == [tmp_path / "out/top/a/b.txt"] and written[0].read_bytes() == b"1"
 
 
@@ -476,7 +476,7 @@ def _symlink_entry(name: str) -> zipfile.ZipInfo:
 @pytest.mark.parametrize("extra, expected", [
     ([("hymenoptera_data/train/ants/a1.jpg/inner.jpg", b"x")], "both as a file and as a folder"),
     ([_symlink_entry("hymenoptera_data/link")], "symbolic link 'hymenoptera_data/link'"),
-    ([("hymenoptera_data/zeros.bin", bytes(safezip.MAX_ENTRY_BYTES + 1))], "far more than the data set"),
+    ([("hymenoptera_data/zeros.bin", bytes(fetch.MAX_ENTRY_BYTES + 1))], "far more than the data set"),
 ])
 def test_odd_zips_are_refused_before_writing(tiny: dict[str, Path], extra, expected: str) -> None:
     _evil_zip(tiny, extra)
@@ -487,7 +487,7 @@ def test_odd_zips_are_refused_before_writing(tiny: dict[str, Path], extra, expec
 
 
 def test_a_total_far_beyond_the_data_set_is_refused(tiny: dict[str, Path], monkeypatch) -> None:
-    monkeypatch.setattr(safezip, "MAX_TOTAL_BYTES", 1000)  # the tiny set is about 3 kB
+    monkeypatch.setattr(fetch, "MAX_TOTAL_BYTES", 1000)  # the tiny set is about 3 kB
     with pytest.raises(DataToolError, match="far more than the data set"):
         _prepare(tiny)
     assert list(tiny["data"].iterdir()) == []

@@ -1,9 +1,5 @@
-"""The book's data API for the ants-and-bees task (chapter 1's names and signatures): transforms, file
-lists, Dataset. Notebooks 01-03 hold the same definitions; ``tests/test_notebook_twins.py`` keeps them equal.
-The notes' bugs are fixed: labels come from the folder's name, images become RGB, non-images are left out.
-"""
-
-from __future__ import annotations
+"""The book's data API for the ants-and-bees task, twins of notebooks 01-03 (``tests/test_notebook_twins.py``). The
+notes' bugs are fixed: labels come from the folder's name, images become RGB, non-images are left out."""
 
 import re
 from pathlib import Path
@@ -17,22 +13,17 @@ from torchvision import transforms
 
 from utils.settings.paths import HYMENOPTERA_DIR
 
-#: Input size VGG16 was trained with.
-SIZE = 224
+SIZE = 224  # VGG16's input size
 #: ImageNet per-channel mean and standard deviation (R, G, B), used by every pretrained torchvision model.
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
-
-#: Class names in label order: the label is the index (ants=0, bees=1).
-CLASS_NAMES: tuple[str, ...] = ("ants", "bees")
-
+CLASS_NAMES: tuple[str, ...] = ("ants", "bees")  # the label is the index
 #: File endings counted as images (compared lower-case). ``imageNotFound.gif`` is deliberately not one.
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 
 
 class BaseTransform:
-    """Resize, CenterCrop, ToTensor, Normalize(``mean``, ``std``) (R, G, B): a PIL image becomes a float
-    tensor ``(3, resize, resize)``, what a pretrained VGG16 expects (``resize`` 224)."""
+    """A PIL image -> a normalised float tensor ``(3, resize, resize)``, what a pretrained VGG16 expects."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.base_transform = transforms.Compose([
@@ -47,8 +38,7 @@ class BaseTransform:
 
 
 class ImageTransform:
-    """``transform(img, phase)``: random augmentation for "train", :class:`BaseTransform`'s fixed steps for
-    "val"; returns a float tensor ``(3, resize, resize)``."""
+    """``transform(img, phase)`` -> ``(3, resize, resize)``: random augmentation for "train", fixed steps for "val"."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.data_transform = {
@@ -73,8 +63,7 @@ class ImageTransform:
 
 
 def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR) -> list[str]:
-    """The .jpg/.jpeg/.png files (any case) under ``root/phase/<class>/``, sorted (not the placeholder
-    ``train/ants/imageNotFound.gif``). Raises ``FileNotFoundError`` with the fix if there are none."""
+    """The sorted image files under ``root/phase/<class>/``; ``FileNotFoundError`` with the fix if there are none."""
     if phase not in ("train", "val"):
         raise ValueError(f"phase must be 'train' or 'val', not {phase!r}")
     phase_dir = Path(root) / phase
@@ -89,9 +78,8 @@ def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR)
 
 
 def load_rgb_image(path: str | Path) -> Image.Image:
-    """Open an image as a loaded RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and
-    float grayscale scaled to 8 bits: floats from 0..1, or 0..255, else from their own min..max). Raises
-    ``ValueError`` naming the file if it is missing, not an image, truncated, or too large for PIL."""
+    """An RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and float grayscale scaled to 8 bits).
+    Raises ``ValueError`` naming the file if it is missing, not an image, truncated, or too large for PIL."""
     path = Path(path)
     try:
         with Image.open(path) as img:
@@ -137,8 +125,7 @@ def load_rgb_image(path: str | Path) -> Image.Image:
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:
-    """The label from the parent folder's name (``.../train/ants/x.jpg`` -> 0); ``ValueError`` naming
-    the file if that folder is not one of ``class_names``."""
+    """The label from the folder's name (``.../train/ants/x.jpg`` -> 0); ``ValueError`` for another folder."""
     folder = Path(path).parent.name
     if folder not in class_names:
         raise ValueError(f"{path}: its folder {folder!r} is not a known class {tuple(class_names)}. "
@@ -147,8 +134,7 @@ def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) 
 
 
 class HymenopteraDataset(data.Dataset):
-    """Ants (0) and bees (1): ``dataset[i]`` is ``(transform(img, phase), label)``, a tensor ``(3, 224, 224)``
-    and an ``int`` (the PIL image itself if ``transform`` is None) for each path of ``file_list``."""
+    """``dataset[i]``: ``(transform(img, phase), label)``, a tensor ``(3, 224, 224)`` (or the PIL image) and an int."""
 
     def __init__(self, file_list: Sequence[str | Path],
                  transform: Callable[[Image.Image, str], torch.Tensor] | None = None,

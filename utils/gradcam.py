@@ -1,8 +1,4 @@
-"""Grad-CAM (Selvaraju et al., 2017): where in a picture a convolutional network found the evidence for its
-answer. Notebook 05 holds the same function; ``tests/test_notebook_twins.py`` keeps the two copies equal.
-"""
-
-from __future__ import annotations
+"""Grad-CAM (Selvaraju et al., 2017): where a network found the evidence for its answer; notebook 05's twin."""
 
 import torch
 import torch.nn.functional as F

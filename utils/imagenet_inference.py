@@ -1,9 +1,5 @@
-"""Turn a 1000-class ImageNet (ILSVRC) model's output into class names and probabilities: the book's
-``ILSVRCPredictor(class_index).predict_max(out)``, plus a softmax top-k. Notebook 01 writes the book's one-method
-class first, then this one; ``tests/test_notebook_twins.py`` keeps this one and the notebook's equal.
-"""
-
-from __future__ import annotations
+"""An ImageNet model's output as class names and probabilities: the book's ``ILSVRCPredictor``, plus a softmax
+top-k; the twin of notebook 01's (``tests/test_notebook_twins.py``)."""
 
 import json
 from pathlib import Path
@@ -24,8 +20,7 @@ class Prediction(NamedTuple):
 
 
 def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]]:
-    """Read ``imagenet_class_index.json``: ``{"0": ["n01440764", "tench"], ...}``. Raises
-    ``FileNotFoundError`` (with the command that fetches it) or ``ValueError`` (not such a dict)."""
+    """``{"0": ["n01440764", "tench"], ...}``; ``FileNotFoundError`` (with the fix) or ``ValueError`` (not that)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing. Prepare the data first: `make data` or "
@@ -46,8 +41,7 @@ def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]
 
 
 class ILSVRCPredictor:
-    """Class names and probabilities for ``class_index`` (from :func:`load_class_index`). Every method takes
-    ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)``, ``C == len(class_index)``, on any device."""
+    """Class names and probabilities; every method takes ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)``."""
 
     def __init__(self, class_index: Mapping[str, Sequence[str]]) -> None:
         self.class_index = class_index

@@ -1,14 +1,10 @@
 """The course's data tool: fetch, verify and hand out the data and the VGG16 weights.
 
-It prepares ``hymenoptera_data/`` (train 245 files, val 153; checked file by file against
-``utils/manifests/``, since a mirror may re-pack the zip), the class index and the dog photo in the data
-folder (``COURSE_DATA_DIR``, as the notebooks read it), and with ``--weights`` the VGG16 checkpoint in the
-torch hub cache (``TORCH_HOME``), each by SHA-256. A second run fetches nothing. Offline: ``--mirror DIR`` (or
-``COURSE_DATA_MIRROR``); ``--export DIR`` writes a mirror. Every failure is one line naming the file and the fix.
-The work is done by ``utils.datalib``; this module only reads the command line and words the errors.
+It prepares what the notebooks read (``COURSE_DATA_DIR``): the data set, checked file by file against
+``utils/manifests/``, the class index and the dog photo; with ``--weights`` the VGG16 checkpoint in the torch hub
+cache (``TORCH_HOME``). Offline: ``--mirror DIR``. Every failure is one line naming the file and the fix; the work
+is done by ``utils.datalib``.
 """
-
-from __future__ import annotations
 
 import argparse
 import errno
@@ -17,11 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from utils.datalib.artifacts import DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE, hub_checkpoints_dir, weights_path
-from utils.datalib.atomic_write import FETCH_PREFIX, remove_stale_fetch_dirs
-from utils.datalib.errors import DataToolError
-from utils.datalib.fetch import DATA_ELSEWHERE, prefetch_weights, prepare_dataset, prepare_file
-from utils.datalib.mirror import Mirror, export_mirror
+from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale
+from utils.datalib.fetch import DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights, prepare_dataset, prepare_file
 from utils.datalib.verify import fix_command, verify_all
+from utils.errors import DataToolError
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR, read_folders, read_mirror
 
 
@@ -76,7 +71,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     elif args.export:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
     else:
-        for path in remove_stale_fetch_dirs(data_dir) + remove_stale_fetch_dirs(hub_checkpoints_dir()):
+        for path, _ in remove_stale(data_dir, 0, FETCH_DIR) + remove_stale(hub_checkpoints_dir(), 0, FETCH_DIR):
             print(f"removed {path}, left behind by an interrupted run")
         chosen = args.mirror or read_mirror()
         mirror = Mirror(chosen) if chosen else None

@@ -1,12 +1,5 @@
-"""Load VGG16 with its ImageNet weights: the file that ``torchvision.models.vgg16(weights=VGG16_Weights.IMAGENET1K_V1)``
-reads from the torch hub cache (fetched by ``utils.datalib``, the library under ``python -m utils.prepare_data``),
-loaded with ``torch.load(..., weights_only=True)`` into ``vgg16(weights=None)``, and say what was loaded.
-
-Added for a classroom: a bad or missing file is one message naming it and the fix, the file's SHA-256 is
-checked, and in smoke mode only a random stand-in, announced by a banner, replaces missing weights.
-"""
-
-from __future__ import annotations
+"""Load VGG16 with the file ``vgg16(weights=VGG16_Weights.IMAGENET1K_V1)`` reads from the torch hub cache (fetched by
+``utils.datalib``), its SHA-256 checked; a bad file is one message; in smoke mode a labelled random stand-in."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,21 +11,18 @@ from torchvision.models import VGG16_Weights
 
 from utils.datalib.artifacts import is_genuine_sha256, weights_path
 from utils.datalib.checksums import cached_sha256
-from utils.datalib.errors import DataToolError
 from utils.datalib.fetch import prefetch_weights
-from utils.errors import CourseError
+from utils.errors import CourseError, DataToolError
 from utils.settings import paths
 from utils.support.checkpoints import load_into, read_state_dict
 
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1  #: the weights every notebook uses
 VGG16_NUM_PARAMETERS = 138_357_544  #: parameters of the 1000-class VGG16
-#: How to get the real weights, and what to do with a cached file that cannot be used.
 GET_WEIGHTS = "`make weights` (python -m utils.prepare_data --weights)"
 WEIGHTS_FIX = f"delete it, then run {GET_WEIGHTS}"
 
 
 def _banner(*lines: str) -> str:
-    """``lines`` between two rows of ``#``: hard to miss in a notebook's output."""
     return "\n".join(["#" * 80, *(f"#  {line}" for line in lines), "#" * 80])
 
 
@@ -48,9 +38,8 @@ class WeightsUnavailableError(CourseError):
 
 @dataclass(frozen=True)
 class WeightsInfo:
-    """What :func:`load_vgg16` loaded: ``source`` "checkpoint" (``path``, ``sha256``; ``genuine`` only for
-    the real ImageNet file) or "standin" (random weights, smoke mode only; no path or sha256; ``why``
-    says why the real weights could not be had)."""
+    """What :func:`load_vgg16` loaded: ``source`` "checkpoint" (``genuine`` for the ImageNet file) or "standin"
+    (random weights, smoke mode only; ``why`` the real ones could not be had)."""
 
     source: str
     path: Path | None
@@ -60,14 +49,13 @@ class WeightsInfo:
 
     @property
     def label(self) -> str:
-        """A short label for figure titles: which weights produced the numbers."""
+        """For figure titles: which weights produced the numbers."""
         if self.genuine:
             return "ImageNet weights"
         return "STAND-IN weights, meaningless" if self.source == "standin" else \
             "NOT the ImageNet checkpoint, meaningless"
 
     def describe(self) -> str:
-        """One or more lines for the notebook to print."""
         if self.source == "standin":
             return (self.why + "\n" if self.why else "") + STANDIN_BANNER
         if self.genuine:
@@ -79,8 +67,7 @@ class WeightsInfo:
 
 
 def make_standin_vgg16(seed: int = 0) -> nn.Module:
-    """A randomly initialised VGG16 (STAND-IN), the same for the same seed; the global random state is
-    left untouched."""
+    """A random VGG16, the same for the same seed (the global random state is left untouched)."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return models.vgg16(weights=None)
@@ -88,12 +75,9 @@ def make_standin_vgg16(seed: int = 0) -> nn.Module:
 
 def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool = True,
                ) -> tuple[nn.Module, WeightsInfo]:
-    """``(net, info)``: the 1000-class VGG16 with ImageNet weights in train mode (downloaded once, with a
-    ``progress`` bar, if missing) or, if ``allow_standin`` (smoke mode), a labelled stand-in; ``verbose`` prints.
-
-    Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode), ``CheckpointError``
-    (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not the checkpoint).
-    """
+    """``(net, info)``: VGG16 with ImageNet weights in train mode (downloaded once if missing) or, if ``allow_standin``
+    (smoke mode), a labelled stand-in. Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode),
+    ``CheckpointError`` (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not it)."""
     path = weights_path()
     if not path.exists():
         if verbose:

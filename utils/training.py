@@ -1,14 +1,5 @@
-"""The book's training code for notebooks 03 and 04: DataLoaders, freezing and parameter groups, and the two
-training loops with the :class:`History` they keep.
-
-``train_model_plain`` is notebook 03's loop (the book's 1-3, moved to a device; plain fp32). ``train_model`` is
-notebook 04's, written again for the GPU as the book's 1-5 does: the device, ``cudnn.benchmark``, and the memory
-layout and autocast of a ``SpeedSettings``. Both validate once before training (epoch 0), so ``num_epochs`` counts
-*training* epochs: ``num_epochs=1`` is the book's ``num_epochs=2``. However they end (the stop button included),
-both leave ``net`` in eval mode and the usual layout, and ``net.history`` holds the record of that run.
-"""
-
-from __future__ import annotations
+"""The book's training code for notebooks 03 and 04: DataLoaders, freezing, parameter groups, and the two loops.
+Both validate once before training (epoch 0), so ``num_epochs=1`` is the book's ``num_epochs=2``."""
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,12 +28,9 @@ FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
 
 def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: int = BATCH_SIZE,
                      seed: int = 1234) -> dict[str, DataLoader]:
-    """The book's ``dataloaders_dict`` ``{"train", "val"}``, batches ``(inputs (B, 3, 224, 224), labels (B,))``.
-
-    ``train`` is shuffled by its own generator seeded with ``seed`` (the same order on every rerun);
-    ``val`` keeps its order. ``num_workers=0``: workers would re-import a notebook's classes (Windows,
-    macOS) and cost more start-up time than 8 batches win back.
-    """
+    """The book's ``dataloaders_dict``: batches ``(inputs (B, 3, 224, 224), labels (B,))``, ``train`` shuffled by
+    its own generator (the same order on every rerun). ``num_workers=0``: workers would re-import a notebook's
+    classes (Windows, macOS) and cost more start-up time than 8 batches win back."""
     generator = torch.Generator().manual_seed(seed)
     return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
                                 generator=generator),
@@ -52,11 +40,8 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
 def freeze_all_except(net: nn.Module,
                       update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
                       ) -> list[nn.Parameter]:
-    """Let only the parameters named (as in ``net.named_parameters()``) learn: transfer learning.
-
-    Returns the book's ``params_to_update``, in model order. Raises ``ValueError`` for a name that is
-    not a parameter of ``net`` (a typo would silently freeze everything).
-    """
+    """Transfer learning: only the parameters named learn. Returns the book's ``params_to_update``; ``ValueError``
+    for a name that is not a parameter of ``net`` (a typo would silently freeze everything)."""
     wanted = list(update_param_names)
     names = {name for name, _ in net.named_parameters()}
     if unknown := [name for name in wanted if name not in names]:
@@ -70,12 +55,9 @@ def freeze_all_except(net: nn.Module,
 def make_fine_tuning_param_groups(net: nn.Module,
                                   groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
                                   ) -> list[dict[str, Any]]:
-    """Fine-tuning: each parameter joins the first group (name -> (name prefixes, learning rate))
-    whose prefix it starts with and learns; parameters in no group are frozen (VGG16 has none).
-
-    Returns dicts ``{"name", "lr", "params", "param_names"}`` in the order of ``groups``, for
-    ``optim.SGD(groups, momentum=0.9)``. Raises ``ValueError`` if a group matches no parameter.
-    """
+    """Fine-tuning: each parameter learns in the first group (name -> (name prefixes, lr)) it matches, or is frozen.
+    Returns ``{"name", "lr", "params", "param_names"}`` dicts for ``optim.SGD(groups, momentum=0.9)``;
+    ``ValueError`` if a group matches no parameter."""
     result = [{"name": gname, "lr": lr, "params": [], "param_names": []}
               for gname, (_, lr) in groups.items()]
     prefixes = [tuple(pfx) for pfx, _ in groups.values()]
@@ -91,8 +73,7 @@ def make_fine_tuning_param_groups(net: nn.Module,
 
 
 def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
-    """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``): one row per group
-    with its learning rate, tensors, parameters and layers; lines stay under 90 characters."""
+    """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``), under 90 columns."""
     lines = [f"{'group':<27} {'lr':>6} {'tensors':>7} {'parameters':>11}  layers", "-" * 84]
     total = 0
     for g in groups:
@@ -120,23 +101,21 @@ class EpochStats:
 
 @dataclass
 class History:
-    """The record of one run of a training loop: one :class:`EpochStats` per epoch and phase, the training
-    batches done, and ``finished`` (False while the run goes on, and for good if it is stopped)."""
+    """One run of a training loop (``net.history``): :class:`EpochStats` per epoch and phase, training batches done,
+    and ``finished`` (False while it runs, and for good if it is stopped)."""
 
     records: list[EpochStats] = field(default_factory=list)
     batches_trained: int = 0
     finished: bool = False
 
     def phase(self, phase: str) -> list[EpochStats]:
-        """The records of one phase ("train" or "val"), in epoch order."""
         return [r for r in self.records if r.phase == phase]
 
 
 def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                       optimizer: optim.Optimizer, num_epochs: int, device: torch.device | str = "cpu") -> History:
-    """Notebook 03's loop: validate (epoch 0), then train and validate ``num_epochs`` times, on ``device``, in
-    plain fp32. ``dataloaders_dict`` is ``{"train", "val"}`` yielding ``(inputs (B, 3, H, W), labels (B,))``.
-    Returns the :class:`History`, also kept as ``net.history``; ``net`` ends in eval mode, even if stopped."""
+    """Notebook 03's loop (the book's, on ``device``, in fp32): returns the :class:`History`, also kept as
+    ``net.history``; ``net`` ends in eval mode, even if stopped."""
     net.to(device)
     history = net.history = History()  # kept on the network too: a stopped run still says what happened
     try:
@@ -175,11 +154,8 @@ def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader]
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                 optimizer: optim.Optimizer, num_epochs: int, device: torch.device | str | None = None,
                 speed: SpeedSettings | None = None) -> History:
-    """Notebook 04's loop: :func:`train_model_plain` on the GPU when there is one, with ``cudnn.benchmark`` on
-    CUDA and ``speed``'s memory layout and autocast (a ``GradScaler`` for fp16). ``device`` defaults to
-    :func:`~utils.settings.device.select_device`, ``speed`` to that device's automatic choice. Returns the
-    :class:`History`, also kept as ``net.history``; ``net`` ends in eval mode and the usual layout, even if
-    stopped."""
+    """Notebook 04's loop: :func:`train_model_plain` on the fastest device (default) with ``cudnn.benchmark`` and
+    ``speed``'s layout and autocast (default: the device's choice). ``net`` ends in eval mode and the usual layout."""
     device = select_device() if device is None else torch.device(device)
     speed = choose_speed_settings(device) if speed is None else speed
     if device.type == "cuda":

@@ -1,7 +1,5 @@
 """The course's files: each one's name (from ``utils.settings.paths``), source, SHA-256 and place on disk."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,8 +28,7 @@ DATASET_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
 DATASET_ZIP_SHA256 = "fbc41b31d544714d18dd1230b1e2b455e1557766e13e67f9f5a7a23af7c02209"
 #: ``<sha256>  <relative path>`` of each of the data set's 398 files.
 DATASET_MANIFEST = Path(__file__).resolve().parents[1] / "manifests" / "hymenoptera_data.sha256"
-#: A mirror folder's list of its files' SHA-256.
-MIRROR_SUMS = "SHA256SUMS"
+MIRROR_SUMS = "SHA256SUMS"  # a mirror folder's list of its files' SHA-256
 #: Free space needed where it is written (data set: the zip and its extracted copy).
 DATASET_SPACE, WEIGHTS_SPACE = 100 << 20, 540 << 20
 

@@ -1,10 +1,8 @@
-"""Write files so that they appear complete or not at all, keep a bounded number of earlier copies, and
-remove what an interrupted write left behind."""
-
-from __future__ import annotations
+"""Write files that appear complete or not at all, keep a bounded number of earlier copies, and remove what an
+interrupted run left behind."""
 
 import errno
-import hashlib
+import filecmp
 import itertools
 import os
 import re
@@ -21,22 +19,20 @@ from typing import BinaryIO
 
 from utils.errors import CourseError
 
-#: Temporary folders of the data tool and the weights download start with this.
-FETCH_PREFIX = ".fetch-"
-#: How many earlier copies :func:`keep_earlier_file` keeps beside a file (``keep=`` changes it).
-KEEP_COPIES = 2
-#: A save's hidden temporary file: ``.NAME.<pid>.tmp`` or ``.NAME.<pid>.<8 random hex digits>.tmp`` (a pid has
-#: at most 7 digits; the shortest NAME that fits wins, so that random digits are never taken for the pid).
+KEEP_COPIES = 2  # earlier copies that keep_earlier_file keeps beside a file (keep= changes it)
+#: What an interrupted run leaves behind, named with its process id: a save's hidden temporary file
+#: ``.NAME.<pid>[.<8 random hex digits>].tmp`` (the shortest NAME wins, so random digits are never taken for the
+#: pid), and a fetch's folder ``.fetch-<pid>-<random>``.
 TEMP_FILE = re.compile(r"\..+?\.(\d+)(?:\.[0-9a-f]{8})?\.tmp")
-#: A temporary file of a process that is gone counts as stale once unchanged for this many seconds.
-STALE_AFTER_S = 60.0
+FETCH_PREFIX = ".fetch-"
+FETCH_DIR = re.compile(rf"{re.escape(FETCH_PREFIX)}(\d+)-.+")
+STALE_AFTER_S = 60.0  # a dead process's temporary file is stale once unchanged for this long
 #: Outputs in a folder ending like this (smoke runs) are disposable: replaced without keeping a copy.
 DISPOSABLE_DIR = ("build", "smoke", "weights")
 
 
 class WriteError(CourseError, OSError):
-    """A file could not be written (full disk, read-only or forbidden folder). ``str()`` is one line naming
-    the folder and the fix; ``errno`` is the original error's, ``filename`` the folder."""
+    """A full disk or a read-only or forbidden folder: ``str()`` names the folder and the fix; ``errno`` as raised."""
 
     def __str__(self) -> str:
         return str(self.strerror)
@@ -50,7 +46,7 @@ def human_size(n: float) -> str:
 
 
 def folder_size(folder: str | Path) -> int:
-    """Bytes used by the files directly in ``folder`` (a file with several names, a hard link, counts once)."""
+    """Bytes used by the files directly in ``folder`` (a hard-linked file counts once)."""
     sizes = {}
     for p in Path(folder).iterdir():
         try:
@@ -62,8 +58,8 @@ def folder_size(folder: str | Path) -> int:
 
 
 def write_error(err: BaseException, path: str | Path, needed: int | None = None) -> WriteError | None:
-    """The one-line :class:`WriteError` for ``err``, raised while writing ``path`` (``needed``: its size in
-    bytes), or None if ``err`` is not about the disk. ``torch.save``'s "unexpected pos" counts as a full disk."""
+    """The :class:`WriteError` for ``err``, raised while writing ``path`` (``needed`` bytes), or None if ``err`` is
+    not about the disk. ``torch.save``'s "unexpected pos" counts as a full disk."""
     path, text = Path(path), str(err)
     code = getattr(err if isinstance(err, OSError) else err.__context__, "errno", None)
     if code is None and "inline_container.cc" in text and ("unexpected pos" in text or "failed writing" in text):
@@ -85,11 +81,9 @@ def write_error(err: BaseException, path: str | Path, needed: int | None = None)
 @contextmanager
 def atomic_open(path: str | Path, keep_earlier: bool = False, keep: int = KEEP_COPIES,
                 needed: int | None = None) -> Iterator[BinaryIO]:
-    """Open ``path`` for binary writing through a hidden ``.NAME.<pid>.<random>.tmp`` beside it, fsynced and
-    renamed over ``path`` only when the ``with`` block ends without an error (else deleted). Stale temporary files
-    in the folder are removed first. ``keep_earlier``: :func:`keep_earlier_file` (``keep`` copies) once the new
-    file is complete. ``needed``: the expected size in bytes, checked against the free space first. Raises
-    :class:`WriteError` on a full disk or a read-only folder; ``path`` is then unchanged."""
+    """Write ``path`` through a hidden ``.NAME.<pid>.<random>.tmp`` beside it, renamed over ``path`` only when the
+    ``with`` block ends without an error. ``keep_earlier``: :func:`keep_earlier_file` (``keep`` copies) first.
+    ``needed``: the expected size, checked against the free space. Raises :class:`WriteError`, ``path`` unchanged."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
@@ -114,8 +108,7 @@ def atomic_open(path: str | Path, keep_earlier: bool = False, keep: int = KEEP_C
 
 
 def _discard(path: Path) -> None:
-    """Remove ``path`` if it is there (a read-only disk refuses even a missing one: nothing to do then)."""
-    with suppress(OSError):
+    with suppress(OSError):  # a read-only disk refuses to unlink even a missing file
         path.unlink(missing_ok=True)
 
 
@@ -129,28 +122,24 @@ def earlier_copies(path: str | Path) -> list[Path]:
 
 
 def same_content(a: str | Path, b: str | Path) -> bool:
-    """True if ``a`` and ``b`` hold the same data: the same bytes, or zip archives (``torch.save``'s format, which
-    names the top folder after the file) with the same members and CRC-32s below their top folders."""
+    """The same bytes, or zip archives (``torch.save``'s, whose top folder is named after the file) with the same
+    members and CRC-32s below their top folders."""
     def members(p: str | Path) -> list[tuple[str, int, int]]:
         with zipfile.ZipFile(p) as zf:
             return sorted((i.filename.partition("/")[2], i.CRC, i.file_size) for i in zf.infolist())
 
     if zipfile.is_zipfile(a) and zipfile.is_zipfile(b):
         return members(a) == members(b)
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        return (os.fstat(fa.fileno()).st_size == os.fstat(fb.fileno()).st_size
-                and hashlib.file_digest(fa, "sha256").digest() == hashlib.file_digest(fb, "sha256").digest())
+    return filecmp.cmp(a, b, shallow=False)
 
 
 def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep: int = KEEP_COPIES) -> Path | None:
-    """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>`` before a new one replaces it, then delete
-    the oldest such copies beyond ``keep``; one printed line says what was done, once done.
+    """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>``, delete the oldest copies beyond ``keep``,
+    and say so in one printed line. Returns the copy, or None (``keep=0``, a smoke run's ``build/smoke/weights``).
 
-    ``new_file``: the complete new file that ``os.replace(new_file, path)`` moves in next. The earlier file then
-    stays at ``path`` too (a hard link), so a reader always finds a whole file, and no copy is kept when it is
-    identical to ``new_file`` or, ``new_file`` being a zip (``torch.save``), is not a complete zip itself.
-    Without ``new_file`` the earlier file is moved aside. Nothing is kept with ``keep=0`` or in a smoke run's
-    ``build/smoke/weights``. Stale temporary files in the folder are removed first. Returns the copy, or None.
+    ``new_file``: the complete file that ``os.replace(new_file, path)`` moves in next; the earlier one then stays
+    readable at ``path`` (a hard link), and no copy is kept of a file identical to it or, a zip (``torch.save``)
+    coming, of an incomplete zip. Without ``new_file`` the earlier file is moved aside.
     """
     path = Path(path)
     remove_stale_temp_files(path.parent)
@@ -193,17 +182,15 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep
 
 @contextmanager
 def fetch_dir(folder: str | Path) -> Iterator[Path]:
-    """A temporary folder ``.fetch-<pid>-<random>`` inside ``folder`` (so that a file staged there
-    moves into place with an atomic rename), removed afterwards; the pid tells a later run whether
-    it was left behind."""
+    """A temporary folder ``.fetch-<pid>-<random>`` in ``folder`` (what is staged there moves into place with an
+    atomic rename), removed afterwards."""
     with tempfile.TemporaryDirectory(dir=folder, prefix=f"{FETCH_PREFIX}{os.getpid()}-") as tmp:
         yield Path(tmp)
 
 
 def _process_gone(pid: str) -> bool:
-    """True if no process ``pid`` runs (on Windows, where ``os.kill`` would stop it: if not a number)."""
-    if not pid.isdigit() or os.name == "nt":
-        return not pid.isdigit()
+    if os.name == "nt":  # os.kill would stop the process there: never call it stale
+        return False
     try:
         os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
     except ProcessLookupError:
@@ -213,33 +200,32 @@ def _process_gone(pid: str) -> bool:
     return False
 
 
-def stale_fetch_dirs(folder: str | Path) -> list[Path]:
-    """``.fetch-*`` folders in ``folder`` left behind by an interrupted run (its process is gone)."""
-    return sorted(p for p in Path(folder).glob(f"{FETCH_PREFIX}*")
-                  if p.is_dir() and _process_gone(p.name[len(FETCH_PREFIX):].split("-")[0]))
-
-
-def remove_stale_fetch_dirs(folder: str | Path) -> list[Path]:
-    """Delete what :func:`stale_fetch_dirs` finds; returns the folders removed."""
-    stale = stale_fetch_dirs(folder)
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
-    return stale
-
-
-def stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S) -> list[tuple[Path, int]]:
-    """Hidden temporary files of a save (``.NAME.<pid>[.<random>].tmp``) in ``folder`` whose process is gone
-    and that have not changed for ``older_than`` seconds, with their sizes: left by a killed save."""
+def stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
+                     pattern: re.Pattern = TEMP_FILE) -> list[tuple[Path, int]]:
+    """``(path, size)`` of what interrupted runs left in ``folder``: names matching ``pattern`` (:data:`TEMP_FILE`
+    or :data:`FETCH_DIR`) whose process is gone, unchanged for ``older_than`` seconds."""
     found, now = [], time.time()
-    for p in Path(folder).glob(".*.tmp"):
-        m = TEMP_FILE.fullmatch(p.name)
+    for path in Path(folder).glob(".*"):
+        match = pattern.fullmatch(path.name)
         try:
-            st = p.stat()
-        except FileNotFoundError:
+            st = path.stat()
+        except FileNotFoundError:  # removed meanwhile
             continue
-        if m and p.is_file() and now - st.st_mtime >= older_than and _process_gone(m[1]):
-            found.append((p, st.st_size))
+        if match and now - st.st_mtime >= older_than and _process_gone(match[1]):
+            found.append((path, st.st_size))
     return sorted(found)
+
+
+def remove_stale(folder: str | Path, older_than: float = STALE_AFTER_S,
+                 pattern: re.Pattern = TEMP_FILE) -> list[tuple[Path, int]]:
+    """Delete what :func:`stale_temp_files` finds; returns it."""
+    stale = stale_temp_files(folder, older_than, pattern)
+    for path, _ in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return stale
 
 
 def stale_temp_report(folder: str | Path) -> list[str]:
@@ -249,10 +235,8 @@ def stale_temp_report(folder: str | Path) -> list[str]:
 
 
 def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S) -> list[Path]:
-    """Delete what :func:`stale_temp_files` finds and, if any, say so in one line; returns the files removed."""
-    stale = stale_temp_files(folder, older_than)
-    for p, _ in stale:
-        p.unlink(missing_ok=True)
+    """:func:`remove_stale` for a save's temporary files, said in one line if any; returns the files removed."""
+    stale = remove_stale(folder, older_than)
     if stale:
         print(f"removed {len(stale)} temporary file(s) of interrupted saves from {Path(folder)} "
               f"({', '.join(p.name for p, _ in stale)}; {human_size(sum(s for _, s in stale))})")

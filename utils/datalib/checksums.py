@@ -1,7 +1,5 @@
 """SHA-256 helpers shared by the data tool and the weights loader."""
 
-from __future__ import annotations
-
 import contextlib
 import hashlib
 import json

@@ -1,26 +1,135 @@
-"""Put the course's files in place: from a mirror if it has them, else downloaded; staged in a ``.fetch-*``
-folder beside the target and moved in only once their SHA-256 (the data set: file by file) checks out."""
-
-from __future__ import annotations
+"""Put the course's files in place, from a mirror folder if it has them, else downloaded; staged in a ``.fetch-*``
+folder and moved in only once their SHA-256 (the data set: file by file) checks out. Also writes a mirror."""
 
 import os
 import shutil
 import socket
-from pathlib import Path
+import stat
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
 
-from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DATASET_ZIP_SHA256, WEIGHTS_SPACE,
-                                     FileArtifact, is_genuine_sha256, weights_path, weights_url)
-from utils.datalib.atomic_write import fetch_dir, remove_stale_fetch_dirs
-from utils.datalib.checksums import cached_sha256, sha256_file
-from utils.datalib.errors import DataToolError, DownloadError
-from utils.datalib.mirror import Mirror, copy_file
-from utils.datalib.safezip import safe_extract
-from utils.datalib.verify import dataset_problems, load_manifest
+from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DATASET_ZIP_SHA256, FILE_ARTIFACTS,
+                                     MIRROR_SUMS, WEIGHTS_SPACE, FileArtifact, is_genuine_sha256, weights_path,
+                                     weights_url)
+from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale
+from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
+from utils.datalib.verify import dataset_problems, fix_command, load_manifest, verify_all
+from utils.errors import DataToolError, DownloadError
 from utils.settings import paths
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR
+from utils.settings.progress import tqdm
 
 #: Where to go instead when the data folder's disk is full or read-only.
 DATA_ELSEWHERE = f"set {DATA_DIR_VAR}=DIR to another folder (the notebooks and the data tool both read it)"
+#: A zip is refused before extraction if one entry or the total is far beyond the data set
+#: (largest file 2.1 MB, all 398 files 47 MB).
+MAX_ENTRY_BYTES, MAX_TOTAL_BYTES = 16 << 20, 128 << 20
+
+
+class Mirror:
+    """A folder with the course's files under their own names and ``SHA256SUMS``, for an offline classroom (a USB
+    stick, a shared folder); read only when a file is needed from it, so that a stale setting does no harm."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root, self._sums = Path(root).expanduser(), None
+
+    def get(self, name: str) -> Path | None:
+        """The mirror's copy of ``name``, checked against ``SHA256SUMS``; None if it has none. Raises
+        ``DataToolError`` if the folder is missing, ``SHA256SUMS`` is damaged or the copy does not match it."""
+        if not self.root.is_dir():
+            raise DataToolError(f"mirror folder {self.root} does not exist, and {name} is needed from "
+                                f"it. Check the path given to --mirror or {MIRROR_VAR}.")
+        if not (path := self.root / name).is_file():
+            return None
+        try:
+            sums = self.root / MIRROR_SUMS
+            self._sums = self._sums or (read_sha256sums(sums) if sums.is_file() else {})
+        except ValueError as err:
+            raise DataToolError(f"{err}. The mirror's {MIRROR_SUMS} is damaged: copy the mirror again, "
+                                "or write it anew with `make mirror DIR=...`.") from None
+        if name in self._sums and sha256_file(path) != self._sums[name]:
+            raise DataToolError(f"mirror file {path} does not match its {MIRROR_SUMS} entry: the mirror "
+                                "copy is damaged. Copy the mirror again from its source.")
+        return path
+
+
+def copy_file(src: Path, dest: Path, desc: str | None = None) -> None:
+    """Copy ``src`` to ``dest`` atomically, with a progress bar."""
+    with open(src, "rb") as fh, atomic_open(dest) as out, tqdm(
+            total=src.stat().st_size, unit="B", unit_scale=True, desc=desc or dest.name, leave=False) as bar:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            bar.update(out.write(chunk))
+
+
+def export_mirror(data_dir: Path, out_dir: Path, manifest: Path | None = None) -> list[str]:
+    """Write a mirror folder to hand out: the data set's own files zipped (reproducibly; extra files stay out), the
+    two files, the weights if cached, and ``SHA256SUMS``. Returns what it did; ``DataToolError`` for bad data."""
+    problems = [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]
+    if problems:
+        raise DataToolError(f"cannot export: {len(problems)} problem(s), e.g. {problems[0]}. "
+                            f"Run `{fix_command(problems)}` first.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_open(out_dir / DATASET_ZIP) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel in sorted(load_manifest(manifest)):
+            info = zipfile.ZipInfo(f"{paths.DATASET_NAME}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            zf.writestr(info, (data_dir / paths.DATASET_NAME / rel).read_bytes())
+    report, names = [f"{DATASET_ZIP}: packed from {data_dir / paths.DATASET_NAME}"], [DATASET_ZIP]
+    weights = weights_path()
+    for src in [data_dir / a.name for a in FILE_ARTIFACTS] + [weights]:
+        if src.is_file():
+            copy_file(src, out_dir / src.name, desc=f"copy {src.name}")
+            report.append(f"{src.name}: copied from {src.parent}")
+            names.append(src.name)
+    if not weights.is_file():
+        report.append(f"{weights.name}: not cached here, left out (run with --weights online to include it)")
+    write_sha256sums(out_dir / MIRROR_SUMS, {n: sha256_file(out_dir / n) for n in names})
+    return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
+
+
+def _zip_members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    """The zip's files; the whole zip is refused if an entry would escape the target, is a link, clashes with a
+    folder, or if the sizes are far beyond the data set."""
+    refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
+    members, total = [], 0
+    for info in zf.infolist():
+        rel = PurePosixPath(info.filename.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
+            raise DataToolError(f"{label} contains the entry '{info.filename}', which would be written "
+                                f"outside the target folder. {refused}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
+        if not info.is_dir() and rel.parts:
+            total += info.file_size
+            if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
+                raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
+                                    f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
+                                    f"files so far; the data set is 47 MB). {refused}")
+            members.append((info, rel))
+    files = {rel for _, rel in members}
+    if clash := sorted(files & {parent for rel in files for parent in rel.parents}):
+        raise DataToolError(f"{label} has '{clash[0]}' both as a file and as a folder. {refused}")
+    return members
+
+
+def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
+    """Extract a zip into ``target`` once :func:`_zip_members` has checked every entry; returns the files.
+    Raises ``DataToolError`` naming ``label`` (default the zip's path) for an unsafe or damaged zip."""
+    label, written = label or str(zip_path), []
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            for info, rel in _zip_members(zf, label, max_files):
+                written.append(dest := target.joinpath(*rel.parts))
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        return written
+    except DataToolError:
+        raise
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
+        raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted download "
+                            "or mirror copy. Nothing was kept; fetch it again.") from None
 
 
 def need_space(folder: Path, nbytes: int, what: str, elsewhere: str) -> None:
@@ -55,8 +164,8 @@ def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, sha256_prefix
 
 
 def _install(name: str, url: str, dest: Path, mirror: Mirror | None, expected: str, progress: bool = True) -> str:
-    """Fetch ``name`` into a ``.fetch-*`` folder beside ``dest``, check that its SHA-256 starts with
-    ``expected``, and only then move it to ``dest``. Returns how it was fetched."""
+    """Fetch ``name`` into a ``.fetch-*`` folder beside ``dest``, and move it to ``dest`` only if its SHA-256
+    starts with ``expected``. Returns how it was fetched."""
     with fetch_dir(dest.parent) as tmp:
         how, origin = _fetch(name, url, tmp / name, mirror, expected, progress)
         if origin != url and not (digest := sha256_file(tmp / name)).startswith(expected):  # a download: checked
@@ -112,7 +221,7 @@ def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
     if dest.is_file() and not damaged:
         return f"{dest.name}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_fetch_dirs(dest.parent)
+    remove_stale(dest.parent, 0, FETCH_DIR)
     need_space(dest.parent, WEIGHTS_SPACE, dest.name, "set TORCH_HOME to a folder on a disk with room")
     how = _install(dest.name, weights_url(), dest, mirror, paths.VGG16_SHA256_PREFIX, progress)
     return f"{dest.name}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"

@@ -1,16 +1,13 @@
-"""Check the course's files on disk: the data set file by file against its manifest, the two single files, the
-cached weights, and temporary folders that an interrupted run left behind."""
-
-from __future__ import annotations
+"""Check the course's files on disk: the data set against its manifest, the two single files, the cached weights,
+and what interrupted runs left behind."""
 
 from pathlib import Path
 
 from utils.datalib import artifacts
 from utils.datalib.artifacts import FILE_ARTIFACTS, hub_checkpoints_dir, is_genuine_sha256, weights_path
-from utils.datalib.atomic_write import stale_fetch_dirs, stale_temp_report
+from utils.datalib.atomic_write import FETCH_DIR, stale_temp_files, stale_temp_report
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file
 from utils.settings import paths
-from utils.settings.paths import DATASET_NAME
 
 
 def load_manifest(manifest: Path | None = None) -> dict[str, str]:
@@ -38,17 +35,17 @@ def verify_dataset(dataset_dir: Path, manifest: Path | None = None) -> list[str]
 
 
 def verify_all(data_dir: Path, manifest: Path | None = None) -> list[str]:
-    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra"
-    (harmless; also a killed save's temporary file in ``<COURSE_OUTPUT_DIR>/weights``), "leftover" (of an
-    interrupted run) or "weights" (a damaged cached checkpoint)."""
-    problems = verify_dataset(data_dir / DATASET_NAME, manifest)
+    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra" (harmless; also
+    a killed save's temporary file in ``<COURSE_OUTPUT_DIR>/weights``), "leftover" (a fetch's temporary folder) or
+    "weights" (a damaged cached checkpoint)."""
+    problems = verify_dataset(data_dir / paths.DATASET_NAME, manifest)
     for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
         if not path.is_file() or sha256_file(path) != sha:
             problems.append(f"changed: {path} (sha256 differs from the expected file)" if path.is_file()
                             else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
-                 for folder in (data_dir, hub_checkpoints_dir()) for p in stale_fetch_dirs(folder)]
-    problems += stale_temp_report(paths.OUTPUT_DIR / "weights")  # a killed save's .NAME.<pid>.tmp, with its own fix
+                 for folder in (data_dir, hub_checkpoints_dir()) for p, _ in stale_temp_files(folder, 0, FETCH_DIR)]
+    problems += stale_temp_report(paths.OUTPUT_DIR / "weights")
     if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems

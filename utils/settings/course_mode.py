@@ -1,9 +1,5 @@
-"""The course's two run modes. Full mode: every picture and the real ImageNet weights, as in the book. Smoke mode
-(``COURSE_SMOKE=1``): a small, class-balanced, fixed subset, so that every notebook runs in about a minute on a
-2-core CPU, and a random VGG16 may stand in for missing weights (``load_vgg16(allow_standin=mode.smoke)``).
-"""
-
-from __future__ import annotations
+"""Full mode: every picture, as in the book. Smoke mode (``COURSE_SMOKE=1``): a fixed, class-balanced subset, so
+that every notebook runs in about a minute on 2 CPU cores, and random weights may stand in for missing ones."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -30,7 +26,6 @@ class CourseMode:
         return sorted(p for group in kept.values() for p in group)
 
     def describe(self) -> str:
-        """One short line: which mode, and what it changes."""
         if not self.smoke:
             return "Full mode: every picture, as in the book."
         return (f"Smoke mode (COURSE_SMOKE=1): {self.images_per_class} pictures per class and phase;\n"

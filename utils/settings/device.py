@@ -1,30 +1,21 @@
-"""Pick the fastest available device (a CUDA GPU, Apple's MPS, or the CPU), and size the CPU thread pool to
-what a container may really use."""
-
-from __future__ import annotations
+"""Pick the fastest device (a CUDA GPU, Apple's MPS, or the CPU); size the CPU threads to a container's quota."""
 
 from pathlib import Path
 
 import torch
 
-#: Where Linux shows this process's control groups (a container sees its own there).
-CGROUP_ROOT = Path("/sys/fs/cgroup")
+CGROUP_ROOT = Path("/sys/fs/cgroup")  # where Linux shows this process's control groups (a container's own)
 
 
 def select_device(prefer: str | None = None) -> torch.device:
-    """``cuda`` if a CUDA GPU is present, else ``mps`` on Apple silicon, else ``cpu``; ``prefer`` forces one
-    by name ("cpu", "cuda", "mps") and raises ``RuntimeError`` if this machine lacks it."""
-    if prefer is not None:
-        available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
-        if not available.get(prefer, False):
-            raise RuntimeError(f"Device {prefer!r} is not available here; available: "
-                               f"{[name for name, ok in available.items() if ok]}")
-        return torch.device(prefer)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    """``cuda``, else ``mps``, else ``cpu``; ``prefer`` names one ("cpu", "cuda", "mps"): ``RuntimeError`` if absent."""
+    available = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available(), "cpu": True}
+    if prefer is None:
+        return torch.device(next(name for name, ok in available.items() if ok))
+    if not available.get(prefer, False):
+        raise RuntimeError(f"Device {prefer!r} is not available here; available: "
+                           f"{[name for name, ok in available.items() if ok]}")
+    return torch.device(prefer)
 
 
 def cpu_quota(cgroup_root: Path = CGROUP_ROOT) -> float | None:
@@ -41,9 +32,8 @@ def cpu_quota(cgroup_root: Path = CGROUP_ROOT) -> float | None:
 
 
 def cap_cpu_threads(cgroup_root: Path = CGROUP_ROOT) -> str | None:
-    """Lower ``torch.set_num_threads`` to the container's :func:`cpu_quota` (rounded down, at least 1) where
-    that is fewer than torch's threads: PyTorch counts the host's cores, and more threads than the quota
-    allows stall one another. Returns a short line saying so, or None if nothing changed."""
+    """Lower torch's threads to the container's :func:`cpu_quota` (at least 1): torch counts the host's cores, and
+    more threads than the quota stall one another. Returns a line saying so, or None if nothing changed."""
     quota, threads = cpu_quota(cgroup_root), torch.get_num_threads()
     if quota is None or int(quota) >= threads:
         return None

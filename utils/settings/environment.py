@@ -1,19 +1,5 @@
-"""The one place that reads the course's environment variables.
-
-=====================  ===========================================================================
-``COURSE_SMOKE=1``     smoke mode: a few pictures per class, a random stand-in if the weights are missing
-``COURSE_PRECISION``   ``auto`` (default: ``utils.settings.precision`` chooses) or ``fp32`` (the book's)
-``COURSE_BATCH_SIZE``  images per batch (default 32, the book's); smaller needs less memory
-``COURSE_DATA_DIR``    the data folder (default: the repository's ``data/``)
-``COURSE_OUTPUT_DIR``  where notebooks save (default: the repository); weights go to ``<it>/weights/``
-``COURSE_DATA_MIRROR`` a local mirror folder the data tool copies from instead of downloading
-``TORCH_HOME``         torch's own: the hub cache that holds the VGG16 weights (``torch.hub.get_dir()``)
-=====================  ===========================================================================
-
-A container's CPU quota (cgroup files, not a variable) is read by ``utils.settings.device.cap_cpu_threads``.
-"""
-
-from __future__ import annotations
+"""The one place that reads the course's environment variables (``utils/README.md`` lists them); a container's CPU
+quota is read by ``utils.settings.device.cap_cpu_threads``."""
 
 import os
 from collections.abc import Mapping
@@ -26,8 +12,7 @@ SMOKE_VAR, PRECISION_VAR, BATCH_SIZE_VAR = "COURSE_SMOKE", "COURSE_PRECISION", "
 DATA_DIR_VAR, OUTPUT_DIR_VAR, MIRROR_VAR = "COURSE_DATA_DIR", "COURSE_OUTPUT_DIR", "COURSE_DATA_MIRROR"
 #: ``COURSE_PRECISION``'s values: "auto" (``utils.settings.precision`` chooses) or "fp32" (the book's arithmetic).
 PRECISIONS = ("auto", "fp32")
-#: The book's batch size.
-BATCH_SIZE = 32
+BATCH_SIZE = 32  # the book's
 #: The repository root (the folder holding ``notebooks/``, ``utils/`` and ``data/``).
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 
@@ -36,8 +21,7 @@ _TRUE_WORDS, _FALSE_WORDS = {"1", "true", "yes", "on"}, {"", "0", "false", "no",
 
 @dataclass(frozen=True)
 class Environment:
-    """What the notebooks' variables say, checked: ``smoke``, ``precision``, ``batch_size``, the folders, and
-    ``in_jupyterlab`` (a kernel started by JupyterLab, which can draw progress widgets)."""
+    """The course's variables, checked; ``in_jupyterlab``: a kernel that JupyterLab started (it draws widgets)."""
 
     smoke: bool
     precision: str
@@ -64,13 +48,12 @@ def read_mirror(environ: Mapping[str, str] | None = None) -> Path | None:
 
 
 def in_jupyterlab(environ: Mapping[str, str] | None = None) -> bool:
-    """True in a kernel that JupyterLab started (jupyter_server sets ``JPY_SESSION_NAME``): it draws widgets."""
+    """True in a kernel that JupyterLab started (jupyter_server sets ``JPY_SESSION_NAME``)."""
     return "JPY_SESSION_NAME" in (os.environ if environ is None else environ)
 
 
 def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
-    """Read and check the course's variables from ``environ`` (default ``os.environ``). Raises
-    :class:`~utils.errors.SettingsError` naming the variable and the values it takes."""
+    """The course's variables in ``environ`` (default ``os.environ``); ``SettingsError`` for a value not understood."""
     env = os.environ if environ is None else environ
     smoke = env.get(SMOKE_VAR, "").strip().lower()
     if smoke not in _TRUE_WORDS | _FALSE_WORDS:

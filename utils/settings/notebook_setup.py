@@ -1,8 +1,6 @@
 """The first code cell of every notebook: read the settings once, seed, pick the device, its CPU threads and its
 speed settings."""
 
-from __future__ import annotations
-
 import platform
 import random
 import sys
@@ -19,8 +17,7 @@ from utils.settings.environment import read_environment
 from utils.settings.paths import CoursePaths
 from utils.settings.precision import FP32_HINT, SpeedSettings, choose_speed_settings
 
-#: The book's seed.
-DEFAULT_SEED = 1234
+DEFAULT_SEED = 1234  # the book's
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class NotebookContext:
 
 
 def seed_everything(seed: int = DEFAULT_SEED) -> None:
-    """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU) with one number."""
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU)."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds CUDA and MPS generators
@@ -54,10 +51,8 @@ def weights_line(paths: CoursePaths, smoke: bool) -> str:
 
 def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
                    environ: Mapping[str, str] | None = None) -> NotebookContext:
-    """Read the course's environment variables (``environ``, default ``os.environ``) once, seed everything, pick
-    the device, cap torch's CPU threads to a container's CPU quota, and choose the speed settings; ``verbose``
-    prints what was chosen, in short lines. Raises ``SettingsError`` (one line) for a variable it does not
-    understand."""
+    """Read the environment (``environ``, default ``os.environ``) once, seed, pick the device, cap its CPU threads,
+    choose the speed settings, and (``verbose``) say so in short lines. ``SettingsError`` for a bad variable."""
     import torchvision  # imported here so the report shows the version actually loaded
 
     env = read_environment(environ)

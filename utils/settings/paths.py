@@ -1,7 +1,5 @@
 """Where the course keeps things on disk: the data folder, where notebooks save, and torch's hub cache."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +9,6 @@ from utils.settings.environment import read_folders
 #: 8 hex digits of its SHA-256 (a test checks both against ``VGG16_Weights.IMAGENET1K_V1.url``).
 VGG16_CHECKPOINT_FILENAME = "vgg16-397923af.pth"
 VGG16_SHA256_PREFIX = "397923af"
-#: What the data folder holds, by name (the data tool's artifacts use the same names).
 DATASET_NAME = "hymenoptera_data"
 CLASS_INDEX_NAME = "imagenet_class_index.json"
 DOG_PHOTO_NAME = "goldenretriever-3724972_640.jpg"
@@ -19,8 +16,9 @@ DOG_PHOTO_NAME = "goldenretriever-3724972_640.jpg"
 
 @dataclass(frozen=True)
 class CoursePaths:
-    """The course's folders: ``data_dir`` (prepared by ``python -m utils.prepare_data``), ``output_dir`` (where
-    notebooks save) and the torch hub cache ``hub_dir``; ``smoke`` runs save apart from the learner's results."""
+    """``data_dir`` (what ``python -m utils.prepare_data`` prepares) and the files in it, ``hub_dir`` (the torch hub
+    cache) and ``weights_dir``: where notebooks save, ``build/smoke/weights/`` in smoke mode so that tests and CI
+    never touch the learner's ``weights/``."""
 
     data_dir: Path
     output_dir: Path
@@ -29,33 +27,26 @@ class CoursePaths:
 
     @property
     def hymenoptera_dir(self) -> Path:
-        """The ants-and-bees data set, with ``train/`` and ``val/`` inside."""
         return self.data_dir / DATASET_NAME
 
     @property
     def class_index(self) -> Path:
-        """The 1000 ImageNet classes as ``{"0": ["n01440764", "tench"], ...}``."""
         return self.data_dir / CLASS_INDEX_NAME
 
     @property
     def dog_photo(self) -> Path:
-        """The golden retriever photo of notebooks 01 and 02 (CC0, Pixabay 3724972)."""
         return self.data_dir / DOG_PHOTO_NAME
 
     @property
     def weights_dir(self) -> Path:
-        """Where notebooks save weights and run summaries: ``weights/`` (the learner's results), or
-        ``build/smoke/weights/`` in smoke mode, so that tests and CI never touch those."""
         return self.output_dir / ("build/smoke/weights" if self.smoke else "weights")
 
     @property
     def vgg16_checkpoint(self) -> Path:
-        """Where torchvision keeps (or will keep) the VGG16 ImageNet weights."""
         return self.hub_dir / "checkpoints" / VGG16_CHECKPOINT_FILENAME
 
 
-#: Defaults for code written for the book (the setup cell's ``ctx.paths`` holds the same): the data folder
-#: (``COURSE_DATA_DIR``, else the repository's ``data/``) and where notebooks save (``COURSE_OUTPUT_DIR``).
+#: Defaults for code written for the book (the setup cell's ``ctx.paths`` holds the same).
 DATA_DIR, OUTPUT_DIR = read_folders()
 HYMENOPTERA_DIR: Path = DATA_DIR / DATASET_NAME
 CLASS_INDEX_PATH: Path = DATA_DIR / CLASS_INDEX_NAME

@@ -1,9 +1,5 @@
-"""Speed settings for the device in hand, chosen in one place: ``channels_last`` memory layout and autocast
-in bf16 (fp32's 8 exponent bits) or fp16 (5, so a ``GradScaler`` is needed). Notebook 04, "Going faster",
-explains both; ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic.
-"""
-
-from __future__ import annotations
+"""Speed settings for the device in hand: ``channels_last`` and autocast in bf16 or fp16 (with a ``GradScaler``),
+explained in notebook 04; ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic."""
 
 import contextlib
 import functools
@@ -16,7 +12,6 @@ import torch
 from utils.settings.environment import PRECISIONS
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
-#: How to get the book's arithmetic back.
 FP32_HINT = "COURSE_PRECISION=fp32 gives the book's plain fp32"
 #: A CPU gets bf16 autocast only if one convolution runs at least this many times as fast in bf16 as in fp32.
 #: Measured on one core: about 3.5-4x with AMX, 0.5x with AVX-512 bf16 alone, 0.1-0.2x where bf16 is emulated.
@@ -25,9 +20,8 @@ BF16_MIN_SPEEDUP = 1.3
 
 @dataclass(frozen=True)
 class SpeedSettings:
-    """How ``train_model`` and the prediction helpers compute on ``device_type`` ("cpu",
-    "cuda", "mps"): ``autocast_dtype`` bf16, fp16 or None (plain fp32), ``channels_last`` for
-    the model and every batch, and the ``reason`` for the choice, shown by :meth:`describe`."""
+    """How ``train_model`` and the predictions compute on ``device_type``: ``autocast_dtype`` bf16, fp16 or None
+    (fp32), ``channels_last`` for the model and every batch, and the ``reason`` for the choice."""
 
     device_type: str
     autocast_dtype: torch.dtype | None
@@ -36,38 +30,33 @@ class SpeedSettings:
 
     @property
     def memory_format(self) -> torch.memory_format:
-        """The layout to pass to ``.to(memory_format=...)``."""
         return torch.channels_last if self.channels_last else torch.contiguous_format
 
     @property
     def use_grad_scaler(self) -> bool:
-        """True for fp16, whose 5 exponent bits need a ``torch.amp.GradScaler``."""
+        """True for fp16, whose 5 exponent bits need a ``GradScaler``."""
         return self.autocast_dtype == torch.float16
 
     def autocast(self) -> AbstractContextManager:
-        """``torch.autocast`` with the chosen dtype, or a context that changes nothing."""
         if self.autocast_dtype is None:
             return contextlib.nullcontext()
         return torch.autocast(self.device_type, dtype=self.autocast_dtype)
 
     @property
     def label(self) -> str:
-        """Short name, e.g. "bf16 autocast + channels_last" or "fp32"."""
+        """E.g. "bf16 autocast + channels_last" or "fp32"."""
         name = f"{_DTYPE_NAMES[self.autocast_dtype]} autocast" if self.autocast_dtype else "fp32"
         return name + (" + channels_last" if self.channels_last else "")
 
     def describe(self) -> str:
-        """One line: what was chosen and why."""
         return f"Speed: {self.label} ({self.reason})"
 
 
 @functools.cache
 def cpu_bf16_speedup(repeats: int = 7) -> float | None:
-    """How many times as fast one 3x3 convolution (64 channels, 56x56, ``channels_last``) runs under bf16
-    autocast as in fp32 on one CPU core: the best of ``repeats`` alternating runs each, after a warm-up. One
-    thread, because a busy machine scatters the timings of two threads that wait for each other; the ratio
-    follows the instructions oneDNN really uses (``ONEDNN_MAX_CPU_ISA`` included). None where oneDNN has no
-    bf16 at all (no timing then). Cached per process; about 0.02-0.2 s. The global random state is untouched."""
+    """How many times as fast one 3x3 convolution (64 channels, 56x56) runs in bf16 as in fp32 on one CPU core (the
+    instructions oneDNN really uses, ``ONEDNN_MAX_CPU_ISA`` included): the best of ``repeats`` alternating runs.
+    None where oneDNN has no bf16 at all. Cached per process; about 0.02-0.2 s."""
     check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
     if not (torch.backends.mkldnn.is_available() and check is not None and check()):
         return None
@@ -82,7 +71,7 @@ def cpu_bf16_speedup(repeats: int = 7) -> float | None:
             return time.perf_counter() - start
 
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    torch.set_num_threads(1)  # a busy machine scatters the timings of threads that wait for each other
     try:
         for bf16 in (False, True, False, True):  # warm-up: oneDNN builds its kernels on the first calls
             seconds(bf16)
@@ -93,14 +82,9 @@ def cpu_bf16_speedup(repeats: int = 7) -> float | None:
 
 
 def choose_speed_settings(device: torch.device | str, precision: str = "auto") -> SpeedSettings:
-    """Memory layout and autocast dtype for ``device``; ``precision="fp32"``: plain fp32, NCHW, the book.
-
-    "auto": CPU: channels_last, and bf16 where :func:`cpu_bf16_speedup` measures it at least
-    :data:`BF16_MIN_SPEEDUP` times as fast (native bf16; emulated bf16 halves the speed or worse). CUDA:
-    channels_last, bf16 where native (Ampere and newer), else fp16 with a gradient scaler. MPS: fp16 with a
-    gradient scaler (bf16 is not on every Apple GPU) and no channels_last (not faster there), if this PyTorch
-    has autocast for MPS. Raises ``ValueError`` for a ``precision`` not in ``PRECISIONS``.
-    """
+    """Memory layout and autocast for ``device``; ``precision="fp32"``: the book's. "auto": channels_last, and on a
+    CPU bf16 where :func:`cpu_bf16_speedup` is at least :data:`BF16_MIN_SPEEDUP`; CUDA bf16 where native, else
+    fp16; MPS fp16 (bf16 is not on every Apple GPU) without channels_last (not faster there)."""
     kind = torch.device(device).type
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")

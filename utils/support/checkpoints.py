@@ -1,10 +1,5 @@
-"""Save a network's ``state_dict`` atomically, keeping earlier files, and load it back with
-``torch.load(..., weights_only=True)`` (a malicious file cannot run code). Every way a file can be wrong
-(missing, truncated, a whole pickled model, safetensors, a training checkpoint, a wrapper's key prefix,
-another architecture) is one :class:`CheckpointError` that says what the file is and what to do.
-"""
-
-from __future__ import annotations
+"""Save a ``state_dict`` atomically, keeping earlier files; load it with ``weights_only=True`` (a malicious file
+cannot run code). Every way a file can be wrong is one :class:`CheckpointError` saying what it is and what to do."""
 
 import re
 from collections.abc import Mapping
@@ -13,27 +8,22 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies, keep_earlier_file
+from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies
 from utils.errors import CourseError
 
-__all__ = ["CheckpointError", "keep_earlier_file", "load_into", "load_state_dict", "read_state_dict",
-           "save_state_dict"]
-
-#: Key prefixes that wrappers add to a ``state_dict``, and the wrapper.
+#: Key prefixes that wrappers add to a ``state_dict``.
 WRAPPER_PREFIXES = {"module.": "nn.DataParallel/DistributedDataParallel", "_orig_mod.": "torch.compile"}
 ARCHITECTURE_FIX = ("build the same model before loading (for the course: VGG16 with classifier[6] = "
                     "nn.Linear(4096, 2)), or load the right file")
 
 
 class CheckpointError(CourseError, RuntimeError):
-    """A checkpoint file exists but cannot be used; the one-line message names the file and the fix."""
+    """A checkpoint file is missing or cannot be used; the message names the file and the fix."""
 
 
 def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
-    """Save ``net.state_dict()`` to ``path`` atomically (the folder is created) and return ``path``. An earlier
-    file there is kept under a dated name (at most ``keep`` copies); one printed line says so. Raises
-    ``utils.datalib.atomic_write.WriteError`` (one line) on a full disk or a read-only folder, leaving
-    ``path`` as it was."""
+    """Save ``net.state_dict()`` to ``path`` atomically, keeping an earlier file (at most ``keep`` copies); returns
+    ``path``. ``WriteError`` on a full disk or a read-only folder, ``path`` unchanged."""
     state = net.state_dict()
     needed = sum(t.numel() * t.element_size() for t in state.values())
     with atomic_open(path, keep_earlier=True, keep=keep, needed=needed) as fh:
@@ -46,14 +36,13 @@ def _is_state_dict(obj: object) -> bool:
 
 
 def _is_safetensors(path: Path) -> bool:
-    """A safetensors file starts with the length of its JSON header (8 bytes, little-endian), then ``{``."""
+    # A safetensors file starts with the length of its JSON header (8 bytes, little-endian), then "{".
     with open(path, "rb") as fh:
         head = fh.read(9)
     return len(head) == 9 and head[8:] == b"{" and int.from_bytes(head[:8], "little") < path.stat().st_size
 
 
 def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
-    """What ``torch.load(path, weights_only=True)`` failing with ``err`` means, and what to do."""
     text, then = str(err), f" Fix: {fix}." if fix else ""
     if _is_safetensors(path):
         hint = f" (PyTorch: {text.splitlines()[0]})" if "safetensors" in text else ""
@@ -74,10 +63,9 @@ def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
 
 def read_state_dict(path: str | Path, map_location=None, fix: str | None = None,
                     key: str | None = None) -> dict[str, torch.Tensor]:
-    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``. ``key``: take it
-    from that entry of a training checkpoint (``{"state_dict": ...}``, ``{"model": ..., "optimizer": ...}``).
-    ``fix``: what to do about a bad file the course wrote or downloaded (e.g. "delete it, then run `make
-    weights`"); without it the advice never deletes the file. Raises :class:`CheckpointError` (one line)."""
+    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``; ``key``: the entry of a
+    training checkpoint that holds it. ``fix``: what to do about a bad file the course wrote or downloaded (without
+    it the advice never deletes the file). Raises :class:`CheckpointError`."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}. Run the cell that saves it "
@@ -108,7 +96,6 @@ def _keys(names: list[str]) -> str:
 
 
 def _mismatch(path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, torch.Tensor], fix: str) -> str:
-    """Why ``state`` does not fit a network whose ``state_dict`` is ``own``, and what to do, in one line."""
     for prefix, wrapper in WRAPPER_PREFIXES.items():
         if state.keys() == {prefix + k for k in own}:
             return (f"{path} was saved from a model wrapped in {wrapper}: every key starts with {prefix!r}. Load it "
@@ -133,9 +120,8 @@ def _mismatch(path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, t
 
 def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path, fix: str = ARCHITECTURE_FIX,
               strip_prefix: str | None = None) -> nn.Module:
-    """``net.load_state_dict(state, strict=True)`` after checking the keys and shapes, so that on a mismatch ``net``
-    stays untouched and the error is a :class:`CheckpointError` naming the file, what differs and ``fix``.
-    ``strip_prefix``: remove it from the keys first (``"module."``, ``"_orig_mod."``, see :data:`WRAPPER_PREFIXES`)."""
+    """``net.load_state_dict(state)`` once the keys and shapes match, else a :class:`CheckpointError` naming the file,
+    what differs and ``fix`` (``net`` untouched). ``strip_prefix``: removed from the keys first (``"module."``)."""
     if strip_prefix:
         state = {k.removeprefix(strip_prefix): v for k, v in state.items()}
     own = net.state_dict()
@@ -148,11 +134,7 @@ def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Pat
 def load_state_dict(net: nn.Module, path: str | Path,
                     map_location: str | torch.device | Mapping[str, str] | None = "cpu", *,
                     key: str | None = None, strip_prefix: str | None = None) -> nn.Module:
-    """Load weights saved by :func:`save_state_dict` into ``net`` (``strict=True``) and return it.
-
-    ``net`` has the saved architecture (the course's: VGG16 with ``classifier[6] = nn.Linear(4096, 2)``);
-    ``map_location`` (e.g. "cpu", ``device``) goes to ``torch.load``. For files from elsewhere: ``key``, the entry
-    of a training checkpoint that holds the weights; ``strip_prefix``, a wrapper's key prefix (``"module."``).
-    Raises :class:`CheckpointError` naming the file and the fix; ``net`` is then unchanged.
-    """
+    """Load weights saved by :func:`save_state_dict` into ``net`` (the same architecture) and return it. For files
+    from elsewhere: ``key``, the entry of a training checkpoint that holds them; ``strip_prefix``, a wrapper's key
+    prefix (``"module."``). Raises :class:`CheckpointError` naming the file and the fix; ``net`` is then unchanged."""
     return load_into(net, read_state_dict(path, map_location, key=key), path, strip_prefix=strip_prefix)

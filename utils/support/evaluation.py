@@ -1,14 +1,8 @@
-"""Look at what a trained classifier does: predictions, confusion matrix, learning curves, galleries.
+"""Look at what a trained classifier does: predictions (fp32 probabilities), confusion matrix, learning curves,
+galleries; figures return the ``Figure``."""
 
-Predictions take the device and speed settings as arguments (default: the device's automatic choice) and return
-fp32 probabilities; figures return the ``Figure``.
-"""
-
-from __future__ import annotations
-
-import contextlib
 from dataclasses import dataclass
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,7 +10,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from torch import nn
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
 
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.settings.device import select_device
@@ -31,8 +25,7 @@ MISTAKE_COLOR = "red"
 
 @dataclass(frozen=True)
 class Predictions:
-    """A network's answers for every image of a data set, in loader order: ``labels`` and
-    ``preds`` (argmax of the logits) ``(N,)`` int64, ``probs`` ``(N, C)`` float32 softmax."""
+    """A network's answers in loader order: ``labels`` and ``preds`` ``(N,)`` int64, ``probs`` ``(N, C)`` float32."""
 
     labels: torch.Tensor
     preds: torch.Tensor
@@ -43,54 +36,41 @@ class Predictions:
 
     @property
     def accuracy(self) -> float:
-        """Fraction of correct predictions (0..1)."""
         return float((self.preds == self.labels).float().mean()) if len(self) else 0.0
 
     @property
     def mistakes(self) -> list[int]:
-        """Indices of the wrongly classified images."""
         return torch.nonzero(self.preds != self.labels).flatten().tolist()
 
 
 @torch.no_grad()
-def predict_dataloader(net: nn.Module, dataloader: DataLoader, device: torch.device | str | None = None,
+def predict_dataloader(net: nn.Module, dataloader: Iterable, device: torch.device | str | None = None,
                        speed: SpeedSettings | None = None) -> Predictions:
-    """:class:`Predictions` (on the CPU) of ``net`` (logits ``(B, C)``) for every batch ``(inputs (B, 3, H, W),
-    labels (B,))`` of an unshuffled ``dataloader``, in eval mode without gradients; ``device`` and ``speed``
-    default as in ``train_model``, and ``net``'s train/eval mode is restored afterwards."""
-    labels, preds, probs = [], [], []
-    with _evaluating(net, device, speed) as (device, speed):
-        for inputs, batch_labels in dataloader:
-            with speed.autocast():
-                logits = net(inputs.to(device, memory_format=speed.memory_format))
-            batch_probs = torch.softmax(logits.float(), dim=1).cpu()  # softmax in fp32
-            probs.append(batch_probs)
-            preds.append(batch_probs.argmax(dim=1))
-            labels.append(torch.as_tensor(batch_labels).cpu().long())
-    if not labels:
-        raise ValueError("the DataLoader yielded no batches")
-    return Predictions(torch.cat(labels), torch.cat(preds), torch.cat(probs))
-
-
-@contextlib.contextmanager
-def _evaluating(net: nn.Module, device: torch.device | str | None,
-                speed: SpeedSettings | None) -> Iterator[tuple[torch.device, SpeedSettings]]:
-    """Yield device and speed (defaults as in ``train_model``) with ``net`` there, in eval mode
-    and ``speed``'s layout; restore its train/eval mode and the usual layout afterwards."""
+    """:class:`Predictions` of ``net`` (logits ``(B, C)``) for every batch ``(inputs (B, 3, H, W), labels (B,))`` of
+    an unshuffled ``dataloader``, in eval mode; ``device`` and ``speed`` default as in ``train_model``, and ``net``'s
+    train/eval mode and layout come back afterwards."""
     device = select_device() if device is None else torch.device(device)
     speed = choose_speed_settings(device) if speed is None else speed
     was_training = net.training
     net.to(device, memory_format=speed.memory_format).eval()
+    labels, probs = [], []
     try:
-        yield device, speed
+        for inputs, batch_labels in dataloader:
+            with speed.autocast():
+                logits = net(inputs.to(device, memory_format=speed.memory_format))
+            probs.append(torch.softmax(logits.float(), dim=1).cpu())  # softmax in fp32
+            labels.append(torch.as_tensor(batch_labels).cpu().long())
     finally:
         net.to(memory_format=torch.contiguous_format).train(was_training)
+    if not labels:
+        raise ValueError("the DataLoader yielded no batches")
+    probs = torch.cat(probs)
+    return Predictions(torch.cat(labels), probs.argmax(dim=1), probs)
 
 
 def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor | Sequence[int],
                      num_classes: int = len(CLASS_NAMES)) -> torch.Tensor:
-    """How often each true class (``labels (N,)``) was predicted as each class (``preds (N,)``): int64
-    ``(C, C)``, row = true class, column = predicted class (the diagonal is correct)."""
+    """Int64 ``(C, C)`` counts of ``labels (N,)`` (row) predicted as ``preds (N,)`` (column)."""
     labels = torch.as_tensor(labels, dtype=torch.long).flatten()
     preds = torch.as_tensor(preds, dtype=torch.long).flatten()
     if labels.shape != preds.shape:
@@ -104,8 +84,7 @@ def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor |
 
 def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[str] = CLASS_NAMES,
                           title: str = "Confusion matrix") -> Figure:
-    """Draw a ``(C, C)`` confusion matrix (row = true, column = predicted) with every count
-    written in its cell; the accuracy is appended to ``title``."""
+    """A ``(C, C)`` confusion matrix with every count in its cell; the accuracy is appended to ``title``."""
     cm = np.asarray(cm)
     n = len(class_names)
     if cm.shape != (n, n):
@@ -131,8 +110,7 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
 
 
 def format_history(history: History) -> str:
-    """A text table of a training loop's :class:`~utils.training.History`, one row per epoch and phase, then
-    the validation accuracy before training and after the last epoch."""
+    """A text table of a :class:`~utils.training.History`, then the val accuracy before and after training."""
     lines = [f"{'epoch':>5}  {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
     for r in history.records:
         lines.append(f"{r.epoch:>5}  {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} {r.num_images:>7} {r.seconds:>8.1f}")
@@ -145,8 +123,7 @@ def format_history(history: History) -> str:
 
 
 def plot_learning_curves(history: History, title: str = "Learning curves") -> Figure:
-    """Loss and accuracy per epoch from a training loop's history, train and val side by side
-    (validation starts at epoch 0, before training)."""
+    """Loss and accuracy per epoch, train and val (from epoch 0, before training), side by side."""
     if not history.records:
         raise ValueError("the history is empty: run the training loop first")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6))
@@ -173,15 +150,13 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
 
 
 def _spread(items: Sequence[int], k: int) -> list[int]:
-    """Up to ``k`` items taken at even steps through ``items`` (first item included)."""
     n = max(min(k, len(items)), 0)
     return [items[int(i * (len(items) / n))] for i in range(n)]
 
 
 def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
-    """Indices of at most ``max_images`` images, mistakes first: up to half the panels for mistakes, the
-    rest for correct answers, each kind taken at even steps through the data set (so both classes appear)
-    and in data-set order within its kind."""
+    """At most ``max_images`` indices: up to half mistakes, then correct answers, each taken at even steps through
+    the data set (so both classes appear)."""
     mistakes = predictions.mistakes
     wrong = set(mistakes)
     correct = [i for i in range(len(predictions)) if i not in wrong]
@@ -195,9 +170,8 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
                             indices: Sequence[int] | None = None,
                             class_names: Sequence[str] = CLASS_NAMES, ncols: int = 4,
                             suptitle: str = "Validation predictions") -> Figure:
-    """Images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red, with a cross), from
-    :func:`predict_dataloader` on an unshuffled loader of ``dataset``; ``indices`` default :func:`gallery_indices`
-    (mistakes first)."""
+    """Images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red), from :func:`predict_dataloader` on an
+    unshuffled loader of it; ``indices`` default :func:`gallery_indices`."""
     if len(dataset) != len(predictions):
         raise ValueError(f"the data set has {len(dataset)} images but there are "
                          f"{len(predictions)} predictions: use the same, unshuffled data")
@@ -222,20 +196,16 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
     return fig
 
 
-@torch.no_grad()
 def predict_image(net: nn.Module, image: torch.Tensor, device: torch.device | str | None = None,
                   speed: SpeedSettings | None = None) -> torch.Tensor:
     """Softmax probabilities ``(C,)`` (fp32, CPU) for one image ``(3, H, W)``, as :func:`predict_dataloader`."""
-    with _evaluating(net, device, speed) as (device, speed), speed.autocast():
-        logits = net(image.unsqueeze(0).to(device, memory_format=speed.memory_format))  # (1, 3, H, W)
-    return torch.softmax(logits.float(), dim=1)[0].cpu()
+    return predict_dataloader(net, [(image.unsqueeze(0), [0])], device, speed).probs[0]
 
 
 def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
                           class_names: Sequence[str] = CLASS_NAMES,
                           title: str = "Prediction") -> Figure:
-    """A normalised ``(3, H, W)`` image next to a bar chart of its ``(C,)`` probabilities from
-    :func:`predict_image` (the winner in orange), drawn like notebook 01's ImageNet top-5."""
+    """A normalised ``(3, H, W)`` image beside a bar chart of its ``(C,)`` probabilities (the winner in orange)."""
     probs = torch.as_tensor(probs).detach().cpu().float()
     if probs.numel() != len(class_names):
         raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")

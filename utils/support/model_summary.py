@@ -1,11 +1,5 @@
-"""What a model holds and what a training run did: a per-layer table of output shapes and parameter counts
-(``torchinfo.summary`` with the course's columns), parameter counts, and the JSON summaries of training runs that
-notebook 04 compares with notebook 03's.
-
-Operations written in ``forward()`` rather than as modules (VGG16's ``torch.flatten``) get no row.
-"""
-
-from __future__ import annotations
+"""What a model holds (a ``torchinfo`` layer table, parameter counts) and what its training runs did (the JSON
+summaries that notebook 04 compares with notebook 03's)."""
 
 import json
 from collections.abc import Mapping, Sequence
@@ -28,9 +22,8 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
 
 def layer_table(model: nn.Module, input_size: Sequence[int] = (1, 3, 224, 224), depth: int = 2,
                 device: torch.device | str | None = None) -> ModelStatistics:
-    """torchinfo's ``ModelStatistics`` (``print`` it) of ``model`` for zeros of shape ``input_size`` (batch
-    first; zeros consume no random numbers), on ``device`` (default: the parameters'), in eval mode; every
-    module's train/eval flag comes back. ``depth``: levels of nested modules with rows (2: ``features.0``)."""
+    """torchinfo's ``ModelStatistics`` (``print`` it) for zeros of ``input_size`` on ``device`` (default: the
+    parameters'), in eval mode, rows ``depth`` modules deep (2: ``features.0``); ``forward()``'s operations get none."""
     if device is None:
         device = next((p.device for p in model.parameters()), torch.device("cpu"))
     flags = {m: m.training for m in model.modules()}
@@ -43,16 +36,13 @@ def layer_table(model: nn.Module, input_size: Sequence[int] = (1, 3, 224, 224), 
             module.training = flag
 
 
-# ----------------------------------------------------------------------------- run summaries
-
 
 class StoppedRunError(CourseError):
-    """A summary or a save was asked of a network whose last training run did not get to its end."""
+    """A summary was asked of a network whose last training run did not get to its end."""
 
 
 def finished_history(net: nn.Module) -> History:
-    """``net.history``, the record the training loops keep on the network they train, if that run got to its
-    end. Raises :class:`StoppedRunError` (one line saying what to do) if the run was stopped or there is none."""
+    """``net.history``, kept by the training loops, if that run got to its end; else :class:`StoppedRunError`."""
     history = getattr(net, "history", None)
     if history is None:
         raise StoppedRunError("This network has no training record yet: run the training cell first.")
@@ -64,14 +54,12 @@ def finished_history(net: nn.Module) -> History:
 
 
 def run_summary_path(name: str, folder: str | Path) -> Path:
-    """``<folder>/<name>_summary.json``; notebooks pass ``ctx.paths.weights_dir``."""
     return Path(folder) / f"{name}_summary.json"
 
 
 def run_summary(name: str, net: nn.Module, **extra: Any) -> dict[str, Any]:
-    """A JSON-friendly record of the training run that ``net`` went through last (see :func:`finished_history`,
-    which raises for a stopped run): its accuracies and seconds, the trainable and total parameters of ``net``,
-    and ``extra`` (e.g. ``weights=info.label``, ``speed="fp32"``, ``smoke=True``)."""
+    """A JSON-friendly record of ``net``'s last, finished training run: accuracies, seconds, parameters, and
+    ``extra`` (e.g. ``weights=info.label``, ``speed="fp32"``, ``smoke=True``)."""
     history = finished_history(net)
     train, val = history.phase("train"), history.phase("val")
     return {
@@ -90,7 +78,7 @@ def run_summary(name: str, net: nn.Module, **extra: Any) -> dict[str, Any]:
 
 
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
-    """Write ``summary`` as JSON atomically, keeping an earlier file (as ``save_state_dict`` does)."""
+    """Write ``summary`` as JSON atomically, keeping an earlier file."""
     with atomic_open(path, keep_earlier=True) as fh:
         fh.write(json.dumps(dict(summary), indent=2).encode("utf-8"))
     return Path(path)
@@ -106,8 +94,7 @@ def load_run_summary(path: str | Path) -> dict[str, Any] | None:
 
 
 def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
-    """A Markdown table of :func:`run_summary` dicts, one row per run: accuracies, time, parameters, and
-    the arithmetic, weights and mode each run used."""
+    """A Markdown table of :func:`run_summary` dicts, one row per run."""
     def acc(value: Any) -> str:
         return "-" if value is None else f"{value:.4f}"
 

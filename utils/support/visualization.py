@@ -1,12 +1,5 @@
-"""Turn tensors back into pictures and draw them: grids with titles, size comparisons, top-k bars.
-
-A model's input has been through ``Normalize(mean, std)`` (values about -2..+2) and has the layout
-``(C, H, W)``. To look at it we undo both: ``tensor * std + mean``, then channels last ``(H, W, C)``,
-the layout matplotlib expects. A batch ``(N, C, H, W)`` becomes one picture with torchvision's
-``make_grid``. Every drawing function returns its matplotlib ``Figure``, at most :data:`FIGURE_WIDTH` inches wide.
-"""
-
-from __future__ import annotations
+"""Turn normalised ``(C, H, W)`` tensors back into pictures and draw them: grids, size comparisons, channel
+statistics, top-k bars. Every drawing function returns its ``Figure``, at most :data:`FIGURE_WIDTH` inches wide."""
 
 import math
 from collections import namedtuple
@@ -50,7 +43,7 @@ def tensor_to_image(tensor: torch.Tensor, mean: Sequence[float] | None = MEAN,
 
 
 def to_display_array(img: ImageLike, normalized: bool = True) -> np.ndarray:
-    """``(H, W, 3)`` floats in 0..1 from a PIL image, an array (uint8 or 0..1) or a tensor."""
+    """``(H, W, 3)`` floats in 0..1 from a PIL image, an array (uint8 or 0..1) or a model input tensor."""
     if isinstance(img, torch.Tensor):
         return tensor_to_image(img, *((MEAN, STD) if normalized else (None, None)))
     arr = np.asarray(img.convert("RGB") if isinstance(img, Image.Image) else img)
@@ -59,7 +52,7 @@ def to_display_array(img: ImageLike, normalized: bool = True) -> np.ndarray:
 
 def imshow(img: ImageLike, ax: Axes, title: str | None = None, normalized: bool = True,
            color: str = "black", fontsize: float = 9) -> None:
-    """Draw one image (anything :func:`to_display_array` takes) into ``ax``, with an optional title."""
+    """Draw what :func:`to_display_array` takes into ``ax``."""
     ax.imshow(to_display_array(img, normalized))
     ax.set_title(title or "", fontsize=fontsize, color=color)
 
@@ -67,9 +60,8 @@ def imshow(img: ImageLike, ax: Axes, title: str | None = None, normalized: bool 
 def show_image_grid(images: Sequence[ImageLike], titles: Sequence[str] | None = None, ncols: int = 4,
                     title_colors: Sequence[str] | None = None, suptitle: str | None = None,
                     cell_size: float = 2.6, normalized: bool = True) -> Figure:
-    """Images in a grid, one axis each, with optional (coloured, e.g. red for mistakes) titles; each row
-    gets 0.2 inch per caption line, so captions never run into the row above. ``cell_size`` (inches) shrinks
-    so that the grid fits :data:`FIGURE_WIDTH`."""
+    """Images in a grid with optional (coloured) titles, which never run into the row above; ``cell_size`` (inches)
+    shrinks so that the grid fits :data:`FIGURE_WIDTH`."""
     if len(images) == 0:
         raise ValueError("show_image_grid needs at least one image")
     ncols = max(1, min(ncols, len(images)))
@@ -140,9 +132,8 @@ def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], bins: int = 64,
 def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] | None = None,
                              suptitle: str | None = None, same_scale: bool = True,
                              normalized: bool = True, panel_size: float = 3.6) -> Figure:
-    """Images in one row with pixel axes; ``same_scale`` gives every panel the largest width and height,
-    so a 224-pixel crop looks smaller than the 640-pixel photo it came from. Panels are ``panel_size`` inches
-    high, or less so that the row fits :data:`FIGURE_WIDTH`."""
+    """Images in one row with pixel axes, ``panel_size`` inches high or less; ``same_scale``: every panel gets the
+    largest width and height, so a 224-pixel crop looks smaller than the 640-pixel photo it came from."""
     if not images:
         raise ValueError("show_images_side_by_side needs at least one image")
     arrays = [to_display_array(img, normalized) for img in images]

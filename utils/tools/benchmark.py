@@ -1,10 +1,7 @@
 """Speed of the book's fp32 loop against channels_last and mixed precision, on this machine.
 
-``python -m utils.tools.benchmark`` (``make benchmark``; ``--quick``: a short run). Speed depends on the weights'
-shapes, not values, so a stand-in VGG16 with the 2-class head is timed (no download). Printed, never asserted.
-"""
-
-from __future__ import annotations
+``python -m utils.tools.benchmark`` (``make benchmark``) times a stand-in VGG16 (speed depends on the weights' shapes,
+not values), with the 2-class head. Printed, never asserted."""
 
 import argparse
 import time
@@ -22,13 +19,12 @@ from utils.settings.precision import SpeedSettings, choose_speed_settings
 
 #: What is timed: inference, a transfer-learning step (only classifier.6 learns), a fine-tuning step.
 KINDS = ("inference", "transfer-learning step", "fine-tuning step")
-#: Images of the full data set, for the epoch estimates.
-TRAIN_IMAGES, VAL_IMAGES = 244, 153
+TRAIN_IMAGES, VAL_IMAGES = 244, 153  # the full data set, for the epoch estimates
 
 
 def speed_variants(device: torch.device) -> dict[str, SpeedSettings]:
-    """The book's fp32 loop, channels_last, autocast, and both, by label; autocast only
-    where the course would choose it here (where bf16 is emulated, it takes minutes)."""
+    """The book's fp32 loop, channels_last, autocast, and both, by label; autocast only where the course would
+    choose it here (where bf16 is emulated, it takes minutes)."""
     auto = choose_speed_settings(device)
     book = replace(auto, autocast_dtype=None, channels_last=False)
     dtypes = [None] + ([auto.autocast_dtype] if auto.autocast_dtype is not None else [])
@@ -43,9 +39,8 @@ def variant_label(speed: SpeedSettings) -> str:
 
 def benchmark_step(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torch.Tensor,
                    labels: torch.Tensor, lr: float = 1e-4) -> Callable[[], None]:
-    """Prepare ``net`` for ``kind`` (one of :data:`KINDS`: which parameters learn, train or eval mode, the memory
-    format) and return one step of it as ``train_model`` runs it, on ``inputs`` (B, 3, H, W) and ``labels`` (B,),
-    with SGD (``lr``, momentum 0.9); ``tests/test_benchmark.py`` checks that both give the same weights."""
+    """Prepare ``net`` for ``kind`` (one of :data:`KINDS`) and return one step of it as ``train_model`` runs it (SGD,
+    ``lr``, momentum 0.9) on ``inputs`` (B, 3, H, W) and ``labels`` (B,); a test checks that both agree."""
     net.to(memory_format=speed.memory_format)
     inputs = inputs.to(memory_format=speed.memory_format)
     training = kind != "inference"
@@ -69,8 +64,7 @@ def benchmark_step(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torc
 
 def images_per_second(net: nn.Module, kind: str, speed: SpeedSettings, inputs: torch.Tensor,
                       labels: torch.Tensor, steps: int) -> float:
-    """Images per second of ``steps`` :func:`benchmark_step` steps after one warm-up step (which sets up
-    kernels and memory); ``net`` is left in the usual memory format."""
+    """Images per second of ``steps`` :func:`benchmark_step` steps after a warm-up; ``net`` ends in the usual layout."""
     step = benchmark_step(net, kind, speed, inputs, labels)
     step()
     _synchronize(inputs.device)
@@ -89,8 +83,7 @@ def _synchronize(device: torch.device) -> None:
 
 def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, batch_size: int = 32,
                            steps: int = 2) -> dict[str, dict[str, float]]:
-    """``{variant label: {kind: images per second}}`` for :func:`speed_variants` on a stand-in VGG16, the
-    book's fp32 loop first."""
+    """``{variant label: {kind: images per second}}`` for :func:`speed_variants`, the book's fp32 loop first."""
     torch.manual_seed(0)
     net = make_standin_vgg16()
     net.classifier[6] = nn.Linear(4096, 2)
@@ -102,8 +95,7 @@ def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, b
 
 
 def format_speed_table(rates: dict[str, dict[str, float]], default: str | None = None) -> str:
-    """A text table: images/s and ratio to the first row (the book's loop) per kind;
-    the row named ``default`` is marked as the course's default."""
+    """A text table: images/s and the ratio to the first row per kind; the row named ``default`` is marked."""
     base = next(iter(rates.values()))
     kinds = list(base)
     lines = [f"{'':42}" + "".join(f"{kind:>28}" for kind in kinds),
