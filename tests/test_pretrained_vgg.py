@@ -71,9 +71,14 @@ def test_preseeded_cache_loads_without_network_and_is_flagged(seeded_torch_home:
     out = capsys.readouterr().out
     assert "NOT THE IMAGENET CHECKPOINT" in out and str(info.path) in out
     expected = make_standin_vgg16(seed=5).state_dict()
-    for name in ("features.0.weight", "classifier.6.bias"):
-        assert torch.equal(net.state_dict()[name], expected[name]), "weights must come from the cache file"
+    assert net.state_dict().keys() == expected.keys()
+    for name, tensor in net.state_dict().items():  # every tensor, not a random one left from the skeleton
+        assert torch.equal(tensor, expected[name]), f"{name} must come from the cache file"
+    assert all(p.device.type == "cpu" and p.requires_grad for p in net.parameters()), "no meta tensor left"
     assert sum(p.numel() for p in net.parameters()) == VGG16_NUM_PARAMETERS
+    rng = torch.get_rng_state()
+    load_vgg16(False, progress=False, verbose=False)
+    assert torch.equal(rng, torch.get_rng_state()), "loading draws no random numbers"
 
 
 def test_offline_without_cache_gives_an_actionable_message(tmp_path: Path, monkeypatch) -> None:

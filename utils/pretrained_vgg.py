@@ -102,7 +102,9 @@ def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool
         if verbose:
             print(done)
     state = read_state_dict(path, "cpu", fix=WEIGHTS_FIX)
-    net = load_into(models.vgg16(weights=None), state, path, fix=WEIGHTS_FIX)
+    with torch.device("meta"):  # a skeleton without memory or random numbers: the file's tensors become its weights
+        skeleton = models.vgg16(weights=None)
+    net = load_into(skeleton, state, path, fix=WEIGHTS_FIX, assign=True)
     digest = cached_sha256(path)
     info = WeightsInfo("checkpoint", path=path, sha256=digest, genuine=is_genuine_sha256(digest))
     if verbose:

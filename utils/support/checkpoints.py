@@ -119,15 +119,16 @@ def _mismatch(path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, t
 
 
 def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path, fix: str = ARCHITECTURE_FIX,
-              strip_prefix: str | None = None) -> nn.Module:
-    """``net.load_state_dict(state)`` once the keys and shapes match, else a :class:`CheckpointError` naming the file,
-    what differs and ``fix`` (``net`` untouched). ``strip_prefix``: removed from the keys first (``"module."``)."""
+              strip_prefix: str | None = None, assign: bool = False) -> nn.Module:
+    """``net.load_state_dict(state, assign=assign)`` once the keys and shapes match, else a :class:`CheckpointError`
+    naming the file, what differs and ``fix`` (``net`` untouched). ``strip_prefix``: removed from the keys first
+    (``"module."``). ``assign=True``: ``state``'s tensors become the parameters (for a ``net`` built on "meta")."""
     if strip_prefix:
         state = {k.removeprefix(strip_prefix): v for k, v in state.items()}
     own = net.state_dict()
     if own.keys() != state.keys() or any(own[k].shape != state[k].shape for k in own):
         raise CheckpointError(_mismatch(Path(path), own, state, fix))
-    net.load_state_dict(state)
+    net.load_state_dict(state, assign=assign)
     return net
 
 
