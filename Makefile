@@ -73,7 +73,7 @@ mirror: $(STAMP)  ## write a mirror folder for an offline classroom: make mirror
 lab: data  ## open the course in JupyterLab
 	$(JUPYTER) lab --notebook-dir="$(CURDIR)" $(LAB_ARGS) notebooks/01_pretrained_vgg_inference.ipynb
 
-run: data  ## execute all four notebooks headless into build/ (executed .ipynb plus an HTML copy each)
+run: data  ## execute all five notebooks headless into build/ (executed .ipynb plus an HTML copy each)
 	mkdir -p build/notebooks build/html
 	$(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.timeout=-1 \
 		--output-dir build/notebooks notebooks/0*.ipynb
