@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from utils.datalib.artifacts import DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE, hub_checkpoints_dir, weights_path
-from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale
+from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale_temp_files
 from utils.datalib.fetch import DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights, prepare_dataset, prepare_file
 from utils.datalib.verify import fix_command, verify_all
 from utils.errors import DataToolError
@@ -71,8 +71,8 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     elif args.export:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
     else:
-        for path, _ in remove_stale(data_dir, 0, FETCH_DIR) + remove_stale(hub_checkpoints_dir(), 0, FETCH_DIR):
-            print(f"removed {path}, left behind by an interrupted run")
+        for folder in (data_dir, hub_checkpoints_dir()):
+            remove_stale_temp_files(folder, 0, FETCH_DIR)
         chosen = args.mirror or read_mirror()
         mirror = Mirror(chosen) if chosen else None
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DATASET_ZIP_SHA256, FILE_ARTIFACTS,
                                      MIRROR_SUMS, WEIGHTS_SPACE, FileArtifact, is_genuine_sha256, weights_path,
                                      weights_url)
-from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale
+from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale_temp_files
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
 from utils.datalib.verify import dataset_problems, fix_command, load_manifest, verify_all
 from utils.errors import DataToolError, DownloadError
@@ -221,7 +221,7 @@ def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
     if dest.is_file() and not damaged:
         return f"{dest.name}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(dest.parent, 0, FETCH_DIR)
+    remove_stale_temp_files(dest.parent, 0, FETCH_DIR)
     need_space(dest.parent, WEIGHTS_SPACE, dest.name, "set TORCH_HOME to a folder on a disk with room")
     how = _install(dest.name, weights_url(), dest, mirror, paths.VGG16_SHA256_PREFIX, progress)
     return f"{dest.name}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"
