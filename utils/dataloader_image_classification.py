@@ -87,8 +87,7 @@ def load_rgb_image(path: str | Path) -> Image.Image:
             img = ImageOps.exif_transpose(img)
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                 rgba = img.convert("RGBA")
-                background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                return Image.alpha_composite(background, rgba).convert("RGB")
+                return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
             if img.mode in ("I", "I;16", "I;16B", "I;16L"):
                 # 16-bit grayscale: scale to 8 bits before converting, or it saturates to white.
                 img = img.point(lambda v: v / 256).convert("L")

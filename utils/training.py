@@ -82,8 +82,7 @@ def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
         total += count
         shown = ", ".join(layers) if len(layers) <= 2 else f"{layers[0]}, ..., {layers[-1]}"
         lines.append(f"{g.get('name', '?'):<27} {g['lr']:>6.0e} {len(g['params']):>7} {count:>11,}  {shown}")
-    lines.append("-" * 84)
-    lines.append(f"{'total':<27} {'':>6} {'':>7} {total:>11,}")
+    lines += ["-" * 84, f"{'total':<27} {'':>6} {'':>7} {total:>11,}"]
     return "\n".join(lines)
 
 

@@ -38,9 +38,8 @@ class SpeedSettings:
         return self.autocast_dtype == torch.float16
 
     def autocast(self) -> AbstractContextManager:
-        if self.autocast_dtype is None:
-            return contextlib.nullcontext()
-        return torch.autocast(self.device_type, dtype=self.autocast_dtype)
+        on = self.autocast_dtype is not None
+        return torch.autocast(self.device_type, self.autocast_dtype) if on else contextlib.nullcontext()
 
     @property
     def label(self) -> str:

@@ -36,7 +36,6 @@ def layer_table(model: nn.Module, input_size: Sequence[int] = (1, 3, 224, 224), 
             module.training = flag
 
 
-
 class StoppedRunError(CourseError):
     """A summary was asked of a network whose last training run did not get to its end."""
 
