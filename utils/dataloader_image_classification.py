@@ -88,8 +88,7 @@ def load_rgb_image(path: str | Path) -> Image.Image:
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                 rgba = img.convert("RGBA")
                 return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-            if img.mode in ("I", "I;16", "I;16B", "I;16L"):
-                # 16-bit grayscale: scale to 8 bits before converting, or it saturates to white.
+            if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grayscale: to 8 bits first, or all white
                 img = img.point(lambda v: v / 256).convert("L")
             if img.mode == "F":  # 32-bit float: a plain convert() clips to 0..255, so 0..1 data turns black
                 pixels = np.asarray(img)

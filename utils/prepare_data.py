@@ -1,10 +1,6 @@
 """The course's data tool: fetch, verify and hand out the data and the VGG16 weights.
 
-It prepares what the notebooks read (``COURSE_DATA_DIR``): the data set, checked file by file against
-``utils/manifests/``, the class index and the dog photo; with ``--weights`` the VGG16 checkpoint in the torch hub
-cache (``TORCH_HOME``). Offline: ``--mirror DIR``. Every failure is one line naming the file and the fix; the work
-is done by ``utils.datalib``.
-"""
+The command line of ``utils.datalib``: each failure becomes one line naming the file and the fix."""
 
 import argparse
 import errno

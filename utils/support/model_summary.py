@@ -61,19 +61,13 @@ def run_summary(name: str, net: nn.Module, **extra: Any) -> dict[str, Any]:
     ``extra`` (e.g. ``weights=info.label``, ``speed="fp32"``, ``smoke=True``)."""
     history = finished_history(net)
     train, val = history.phase("train"), history.phase("val")
-    return {
-        "name": name,
-        "num_epochs": len(train),
-        "val_acc_before": val[0].acc if val else None,
-        "final_val_acc": val[-1].acc if val else None,
-        "train_seconds": round(sum(r.seconds for r in train), 2),
-        "total_seconds": round(sum(r.seconds for r in history.records), 2),
-        "trainable_params": count_parameters(net, trainable_only=True),
-        "total_params": count_parameters(net),
-        "train_images": train[-1].num_images if train else 0,
-        "val_images": val[-1].num_images if val else 0,
-        **extra,
-    }
+    return {"name": name, "num_epochs": len(train),
+            "val_acc_before": val[0].acc if val else None, "final_val_acc": val[-1].acc if val else None,
+            "train_seconds": round(sum(r.seconds for r in train), 2),
+            "total_seconds": round(sum(r.seconds for r in history.records), 2),
+            "trainable_params": count_parameters(net, trainable_only=True), "total_params": count_parameters(net),
+            "train_images": train[-1].num_images if train else 0, "val_images": val[-1].num_images if val else 0,
+            **extra}
 
 
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:

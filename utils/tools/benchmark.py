@@ -1,7 +1,6 @@
 """Speed of the book's fp32 loop against channels_last and mixed precision, on this machine.
 
-``python -m utils.tools.benchmark`` (``make benchmark``) times a stand-in VGG16 (speed depends on the weights' shapes,
-not values), with the 2-class head. Printed, never asserted."""
+``make benchmark`` times a stand-in VGG16 with the 2-class head: speed depends on the weights' shapes, not values."""
 
 import argparse
 import time
