@@ -69,8 +69,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     else:
         for folder in (data_dir, hub_checkpoints_dir()):
             remove_stale_temp_files(folder, 0, FETCH_DIR)
-        chosen = args.mirror or read_mirror()
-        mirror = Mirror(chosen) if chosen else None
+        mirror = Mirror(chosen) if (chosen := args.mirror or read_mirror()) else None
         data_dir.mkdir(parents=True, exist_ok=True)
         print(prepare_dataset(data_dir, mirror))
         for artifact in FILE_ARTIFACTS:

@@ -128,11 +128,9 @@ def same_content(a: str | Path, b: str | Path) -> bool:
 def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep: int = KEEP_COPIES) -> Path | None:
     """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>``, delete the oldest copies beyond ``keep``,
     and say so in one printed line. Returns the copy, or None (``keep=0``, a smoke run's ``build/smoke/weights``).
-
     ``new_file``: the complete file that ``os.replace(new_file, path)`` moves in next; the earlier one then stays
     readable at ``path`` (a hard link), and no copy is kept of a file identical to it or, a zip (``torch.save``)
-    coming, of an incomplete zip. Without ``new_file`` the earlier file is moved aside.
-    """
+    coming, of an incomplete zip. Without ``new_file`` the earlier file is moved aside."""
     path = Path(path)
     remove_stale_temp_files(path.parent)
     if keep <= 0 or not path.is_file() or path.resolve().parent.parts[-3:] == DISPOSABLE_DIR:
