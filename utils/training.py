@@ -75,13 +75,12 @@ def make_fine_tuning_param_groups(net: nn.Module,
 def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
     """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``), under 90 columns."""
     lines = [f"{'group':<27} {'lr':>6} {'tensors':>7} {'parameters':>11}  layers", "-" * 84]
-    total = 0
     for g in groups:
         layers = list(dict.fromkeys(name.rpartition(".")[0] for name in g.get("param_names", [])))
         count = sum(p.numel() for p in g["params"])
-        total += count
         shown = ", ".join(layers) if len(layers) <= 2 else f"{layers[0]}, ..., {layers[-1]}"
         lines.append(f"{g.get('name', '?'):<27} {g['lr']:>6.0e} {len(g['params']):>7} {count:>11,}  {shown}")
+    total = sum(p.numel() for g in groups for p in g["params"])
     lines += ["-" * 84, f"{'total':<27} {'':>6} {'':>7} {total:>11,}"]
     return "\n".join(lines)
 

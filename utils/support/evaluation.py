@@ -109,8 +109,7 @@ def format_history(history: History) -> str:
     lines = [f"{'epoch':>5}  {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
     for r in history.records:
         lines.append(f"{r.epoch:>5}  {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} {r.num_images:>7} {r.seconds:>8.1f}")
-    val = history.phase("val")
-    if val:
+    if val := history.phase("val"):
         lines.append(f"val accuracy before training {val[0].acc:.4f}, after the last epoch {val[-1].acc:.4f}")
     if not history.finished:
         lines.append(f"(a stopped run: {history.batches_trained} training batches)")
