@@ -117,9 +117,8 @@ def load_rgb_image(path: str | Path) -> Image.Image:
         raise ValueError(f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
                          "or .png file you may read.") from None
     except OSError as err:  # truncated or otherwise damaged pixel data
-        raise ValueError(f"{path} could not be decoded ({err}). The file is probably truncated or corrupt: replace "
-                         "it with a complete copy (`python -m utils.prepare_data` restores the course's data set)."
-                         ) from None
+        raise ValueError(f"{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with a "
+                         "complete copy (`python -m utils.prepare_data` restores the course's data set).") from None
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:

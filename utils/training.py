@@ -37,8 +37,7 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
             "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)}
 
 
-def freeze_all_except(net: nn.Module,
-                      update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
+def freeze_all_except(net: nn.Module, update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
                       ) -> list[nn.Parameter]:
     """Transfer learning: only the parameters named learn. Returns the book's ``params_to_update``; ``ValueError``
     for a name that is not a parameter of ``net`` (a typo would silently freeze everything)."""
@@ -52,14 +51,12 @@ def freeze_all_except(net: nn.Module,
     return [param for param in net.parameters() if param.requires_grad]
 
 
-def make_fine_tuning_param_groups(net: nn.Module,
-                                  groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
+def make_fine_tuning_param_groups(net: nn.Module, groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS
                                   ) -> list[dict[str, Any]]:
     """Fine-tuning: each parameter learns in the first group (name -> (name prefixes, lr)) it matches, or is frozen.
     Returns ``{"name", "lr", "params", "param_names"}`` dicts for ``optim.SGD(groups, momentum=0.9)``;
     ``ValueError`` if a group matches no parameter."""
-    result = [{"name": gname, "lr": lr, "params": [], "param_names": []}
-              for gname, (_, lr) in groups.items()]
+    result = [{"name": gname, "lr": lr, "params": [], "param_names": []} for gname, (_, lr) in groups.items()]
     prefixes = [tuple(pfx) for pfx, _ in groups.values()]
     for name, param in net.named_parameters():
         index = next((i for i, pfx in enumerate(prefixes) if name.startswith(pfx)), None)

@@ -175,8 +175,7 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
     return f"{artifact.name}: {_install(artifact.name, artifact.url, dest, mirror, artifact.sha256)}, sha256 verified"
 
 
-def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path | None = None,
-                    url: str = DATASET_URL) -> str:
+def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path | None = None, url: str = DATASET_URL) -> str:
     """Make ``data_dir/hymenoptera_data`` match the manifest: only a zip whose content checks out file by
     file replaces missing or damaged files (extra files are left alone). Returns what it did."""
     dataset_dir, expected = data_dir / paths.DATASET_NAME, load_manifest(manifest)
