@@ -83,8 +83,7 @@ def load_vgg16(allow_standin: bool = False, progress: bool = True,
             done = prefetch_weights(mirror=None, progress=progress)
         except (DataToolError, OSError) as err:  # offline, no space, or a hub cache folder we cannot write
             if isinstance(err, OSError):
-                err = (f"{path.parent} cannot be written ({err.strerror or err}); "
-                       "set TORCH_HOME to a writable folder.")
+                err = f"{path.parent} cannot be written ({err.strerror or err}); set TORCH_HOME to a writable folder."
             hint = (f"Get the weights while online with {GET_WEIGHTS}, or copy {path.name} from a course mirror "
                     f"or another machine into {path.parent}.")
             if not allow_standin:

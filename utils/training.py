@@ -32,8 +32,7 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
     its own generator (the same order on every rerun). ``num_workers=0``: workers would re-import a notebook's
     classes (Windows, macOS) and cost more start-up time than 8 batches win back."""
     generator = torch.Generator().manual_seed(seed)
-    return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
-                                generator=generator),
+    return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0, generator=generator),
             "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)}
 
 
@@ -44,8 +43,7 @@ def freeze_all_except(net: nn.Module, update_param_names: Iterable[str] = TRANSF
     wanted = list(update_param_names)
     names = {name for name, _ in net.named_parameters()}
     if unknown := [name for name in wanted if name not in names]:
-        raise ValueError(f"{unknown} are not parameters of this network; "
-                         f"names look like {sorted(names)[:3]}...")
+        raise ValueError(f"{unknown} are not parameters of this network; names look like {sorted(names)[:3]}...")
     for name, param in net.named_parameters():
         param.requires_grad = name in wanted
     return [param for param in net.parameters() if param.requires_grad]

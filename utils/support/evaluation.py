@@ -199,6 +199,5 @@ def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
         raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")
     best = int(probs.argmax())
     bars = [(i, name, float(p)) for i, (name, p) in enumerate(zip(class_names, probs.tolist()))]
-    return show_topk_panels([image], [bars], titles=[f"predicted: {class_names[best]}"],
-                            suptitle=title, highlight_ids=[best],
-                            bar_title="class probabilities (sum to 1)")
+    return show_topk_panels([image], [bars], titles=[f"predicted: {class_names[best]}"], suptitle=title,
+                            highlight_ids=[best], bar_title="class probabilities (sum to 1)")

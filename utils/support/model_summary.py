@@ -28,9 +28,8 @@ def layer_table(model: nn.Module, input_size: Sequence[int] = (1, 3, 224, 224), 
         device = next((p.device for p in model.parameters()), torch.device("cpu"))
     flags = {m: m.training for m in model.modules()}
     try:
-        return summary(model, input_data=torch.zeros(tuple(input_size), device=device), depth=depth,
-                       col_names=("output_size", "num_params"), row_settings=("var_names",),
-                       mode="eval", device=device, verbose=0)
+        return summary(model, input_data=torch.zeros(tuple(input_size), device=device), depth=depth, verbose=0,
+                       col_names=("output_size", "num_params"), row_settings=("var_names",), mode="eval", device=device)
     finally:
         for module, flag in flags.items():
             module.training = flag
@@ -99,9 +98,8 @@ def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
              "| of all | arithmetic | weights | mode |",
              "|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
     for s in summaries:
-        lines.append(
-            f"| {s['name']} | {acc(s.get('val_acc_before'))} | {acc(s.get('final_val_acc'))} "
-            f"| {s.get('num_epochs', '-')} | {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} "
-            f"| {share(s)} | {s.get('speed', '?')} | {s.get('weights', '?')} "
-            f"| {'smoke' if s.get('smoke') else 'full'} |")
+        lines.append(f"| {s['name']} | {acc(s.get('val_acc_before'))} | {acc(s.get('final_val_acc'))} "
+                     f"| {s.get('num_epochs', '-')} | {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} "
+                     f"| {share(s)} | {s.get('speed', '?')} | {s.get('weights', '?')} "
+                     f"| {'smoke' if s.get('smoke') else 'full'} |")
     return "\n".join(lines)
