@@ -87,10 +87,8 @@ def load_rgb_image(path: str | Path) -> Image.Image:
             img = ImageOps.exif_transpose(img)
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                 rgba = img.convert("RGBA")
-                background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                return Image.alpha_composite(background, rgba).convert("RGB")
-            if img.mode in ("I", "I;16", "I;16B", "I;16L"):
-                # 16-bit grayscale: scale to 8 bits before converting, or it saturates to white.
+                return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+            if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grayscale: to 8 bits first, or all white
                 img = img.point(lambda v: v / 256).convert("L")
             if img.mode == "F":  # 32-bit float: a plain convert() clips to 0..255, so 0..1 data turns black
                 pixels = np.asarray(img)
@@ -119,9 +117,8 @@ def load_rgb_image(path: str | Path) -> Image.Image:
         raise ValueError(f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
                          "or .png file you may read.") from None
     except OSError as err:  # truncated or otherwise damaged pixel data
-        raise ValueError(f"{path} could not be decoded ({err}). The file is probably truncated or corrupt: replace "
-                         "it with a complete copy (`python -m utils.prepare_data` restores the course's data set)."
-                         ) from None
+        raise ValueError(f"{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with a "
+                         "complete copy (`python -m utils.prepare_data` restores the course's data set).") from None
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:

@@ -26,8 +26,7 @@ def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]
         raise FileNotFoundError(f"{path} is missing. Prepare the data first: `make data` or "
                                 "`python -m utils.prepare_data` (offline: add --mirror DIR).")
     try:
-        with path.open(encoding="utf-8") as f:
-            class_index = json.load(f)
+        class_index = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:  # a damaged or binary file
         raise ValueError(f"{path} is not valid JSON text ({err}); re-run `python -m utils.prepare_data`.") from None
     if not isinstance(class_index, dict) or not class_index:

@@ -1,10 +1,6 @@
 """The course's data tool: fetch, verify and hand out the data and the VGG16 weights.
 
-It prepares what the notebooks read (``COURSE_DATA_DIR``): the data set, checked file by file against
-``utils/manifests/``, the class index and the dog photo; with ``--weights`` the VGG16 checkpoint in the torch hub
-cache (``TORCH_HOME``). Offline: ``--mirror DIR``. Every failure is one line naming the file and the fix; the work
-is done by ``utils.datalib``.
-"""
+The command line of ``utils.datalib``: each failure becomes one line naming the file and the fix."""
 
 import argparse
 import errno
@@ -13,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from utils.datalib.artifacts import DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE, hub_checkpoints_dir, weights_path
-from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale
+from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale_temp_files
 from utils.datalib.fetch import DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights, prepare_dataset, prepare_file
 from utils.datalib.verify import fix_command, verify_all
 from utils.errors import DataToolError
@@ -71,10 +67,9 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     elif args.export:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
     else:
-        for path, _ in remove_stale(data_dir, 0, FETCH_DIR) + remove_stale(hub_checkpoints_dir(), 0, FETCH_DIR):
-            print(f"removed {path}, left behind by an interrupted run")
-        chosen = args.mirror or read_mirror()
-        mirror = Mirror(chosen) if chosen else None
+        for folder in (data_dir, hub_checkpoints_dir()):
+            remove_stale_temp_files(folder, 0, FETCH_DIR)
+        mirror = Mirror(chosen) if (chosen := args.mirror or read_mirror()) else None
         data_dir.mkdir(parents=True, exist_ok=True)
         print(prepare_dataset(data_dir, mirror))
         for artifact in FILE_ARTIFACTS:

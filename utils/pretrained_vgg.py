@@ -50,10 +50,8 @@ class WeightsInfo:
     @property
     def label(self) -> str:
         """For figure titles: which weights produced the numbers."""
-        if self.genuine:
-            return "ImageNet weights"
-        return "STAND-IN weights, meaningless" if self.source == "standin" else \
-            "NOT the ImageNet checkpoint, meaningless"
+        return ("ImageNet weights" if self.genuine else "STAND-IN weights, meaningless" if self.source == "standin"
+                else "NOT the ImageNet checkpoint, meaningless")
 
     def describe(self) -> str:
         if self.source == "standin":
@@ -73,21 +71,19 @@ def make_standin_vgg16(seed: int = 0) -> nn.Module:
         return models.vgg16(weights=None)
 
 
-def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool = True,
-               ) -> tuple[nn.Module, WeightsInfo]:
+def load_vgg16(allow_standin: bool = False, progress: bool = True,
+               verbose: bool = True) -> tuple[nn.Module, WeightsInfo]:
     """``(net, info)``: VGG16 with ImageNet weights in train mode (downloaded once if missing) or, if ``allow_standin``
     (smoke mode), a labelled stand-in. Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode),
     ``CheckpointError`` (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not it)."""
-    path = weights_path()
+    path, say = weights_path(), print if verbose else lambda *_: None
     if not path.exists():
-        if verbose:
-            print(f"{path.name} is not in {path.parent} yet: downloading it once (528 MB).")
+        say(f"{path.name} is not in {path.parent} yet: downloading it once (528 MB).")
         try:
             done = prefetch_weights(mirror=None, progress=progress)
         except (DataToolError, OSError) as err:  # offline, no space, or a hub cache folder we cannot write
             if isinstance(err, OSError):
-                err = (f"{path.parent} cannot be written ({err.strerror or err}); "
-                       "set TORCH_HOME to a writable folder.")
+                err = f"{path.parent} cannot be written ({err.strerror or err}); set TORCH_HOME to a writable folder."
             hint = (f"Get the weights while online with {GET_WEIGHTS}, or copy {path.name} from a course mirror "
                     f"or another machine into {path.parent}.")
             if not allow_standin:
@@ -96,17 +92,14 @@ def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool
                     "for random stand-in weights, run `%env COURSE_SMOKE=1` and the notebook again.") from None
             info = WeightsInfo("standin", path=None, sha256=None, genuine=False,
                                why=f"No weights, so smoke mode goes on with a random stand-in: {err} {hint}")
-            if verbose:
-                print(info.describe())
+            say(info.describe())
             return make_standin_vgg16(), info
-        if verbose:
-            print(done)
+        say(done)
     state = read_state_dict(path, "cpu", fix=WEIGHTS_FIX)
     with torch.device("meta"):  # a skeleton without memory or random numbers: the file's tensors become its weights
         skeleton = models.vgg16(weights=None)
     net = load_into(skeleton, state, path, fix=WEIGHTS_FIX, assign=True)
     digest = cached_sha256(path)
     info = WeightsInfo("checkpoint", path=path, sha256=digest, genuine=is_genuine_sha256(digest))
-    if verbose:
-        print(info.describe())
+    say(info.describe())
     return net, info

@@ -32,34 +32,29 @@ def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: i
     its own generator (the same order on every rerun). ``num_workers=0``: workers would re-import a notebook's
     classes (Windows, macOS) and cost more start-up time than 8 batches win back."""
     generator = torch.Generator().manual_seed(seed)
-    return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0,
-                                generator=generator),
+    return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0, generator=generator),
             "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)}
 
 
-def freeze_all_except(net: nn.Module,
-                      update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
+def freeze_all_except(net: nn.Module, update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
                       ) -> list[nn.Parameter]:
     """Transfer learning: only the parameters named learn. Returns the book's ``params_to_update``; ``ValueError``
     for a name that is not a parameter of ``net`` (a typo would silently freeze everything)."""
     wanted = list(update_param_names)
     names = {name for name, _ in net.named_parameters()}
     if unknown := [name for name in wanted if name not in names]:
-        raise ValueError(f"{unknown} are not parameters of this network; "
-                         f"names look like {sorted(names)[:3]}...")
+        raise ValueError(f"{unknown} are not parameters of this network; names look like {sorted(names)[:3]}...")
     for name, param in net.named_parameters():
         param.requires_grad = name in wanted
     return [param for param in net.parameters() if param.requires_grad]
 
 
-def make_fine_tuning_param_groups(net: nn.Module,
-                                  groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
+def make_fine_tuning_param_groups(net: nn.Module, groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS
                                   ) -> list[dict[str, Any]]:
     """Fine-tuning: each parameter learns in the first group (name -> (name prefixes, lr)) it matches, or is frozen.
     Returns ``{"name", "lr", "params", "param_names"}`` dicts for ``optim.SGD(groups, momentum=0.9)``;
     ``ValueError`` if a group matches no parameter."""
-    result = [{"name": gname, "lr": lr, "params": [], "param_names": []}
-              for gname, (_, lr) in groups.items()]
+    result = [{"name": gname, "lr": lr, "params": [], "param_names": []} for gname, (_, lr) in groups.items()]
     prefixes = [tuple(pfx) for pfx, _ in groups.values()]
     for name, param in net.named_parameters():
         index = next((i for i, pfx in enumerate(prefixes) if name.startswith(pfx)), None)
@@ -75,15 +70,13 @@ def make_fine_tuning_param_groups(net: nn.Module,
 def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
     """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``), under 90 columns."""
     lines = [f"{'group':<27} {'lr':>6} {'tensors':>7} {'parameters':>11}  layers", "-" * 84]
-    total = 0
     for g in groups:
         layers = list(dict.fromkeys(name.rpartition(".")[0] for name in g.get("param_names", [])))
         count = sum(p.numel() for p in g["params"])
-        total += count
         shown = ", ".join(layers) if len(layers) <= 2 else f"{layers[0]}, ..., {layers[-1]}"
         lines.append(f"{g.get('name', '?'):<27} {g['lr']:>6.0e} {len(g['params']):>7} {count:>11,}  {shown}")
-    lines.append("-" * 84)
-    lines.append(f"{'total':<27} {'':>6} {'':>7} {total:>11,}")
+    total = sum(p.numel() for g in groups for p in g["params"])
+    lines += ["-" * 84, f"{'total':<27} {'':>6} {'':>7} {total:>11,}"]
     return "\n".join(lines)
 
 

@@ -49,11 +49,9 @@ def folder_size(folder: str | Path) -> int:
     """Bytes used by the files directly in ``folder`` (a hard-linked file counts once)."""
     sizes = {}
     for p in Path(folder).iterdir():
-        try:
+        with suppress(FileNotFoundError):  # removed meanwhile by another process
             st = p.stat()
-        except FileNotFoundError:  # removed meanwhile by another process
-            continue
-        sizes[st.st_dev, st.st_ino] = st.st_size if p.is_file() else 0
+            sizes[st.st_dev, st.st_ino] = st.st_size if p.is_file() else 0
     return sum(sizes.values())
 
 
@@ -98,18 +96,12 @@ def atomic_open(path: str | Path, keep_earlier: bool = False, keep: int = KEEP_C
         if keep_earlier:
             keep_earlier_file(path, tmp, keep)
         os.replace(tmp, path)
-    except Exception as err:
-        _discard(tmp)  # first, so that the message counts the space it frees
+    except BaseException as err:  # the stop button included: no temporary file stays behind
+        with suppress(OSError):  # a read-only disk refuses to unlink even a missing file
+            tmp.unlink(missing_ok=True)  # before write_error, so that its message counts the space freed
         if (error := write_error(err, path, needed)) is None:
             raise
         raise error from None
-    finally:
-        _discard(tmp)
-
-
-def _discard(path: Path) -> None:
-    with suppress(OSError):  # a read-only disk refuses to unlink even a missing file
-        path.unlink(missing_ok=True)
 
 
 def earlier_copies(path: str | Path) -> list[Path]:
@@ -136,11 +128,9 @@ def same_content(a: str | Path, b: str | Path) -> bool:
 def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep: int = KEEP_COPIES) -> Path | None:
     """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>``, delete the oldest copies beyond ``keep``,
     and say so in one printed line. Returns the copy, or None (``keep=0``, a smoke run's ``build/smoke/weights``).
-
     ``new_file``: the complete file that ``os.replace(new_file, path)`` moves in next; the earlier one then stays
     readable at ``path`` (a hard link), and no copy is kept of a file identical to it or, a zip (``torch.save``)
-    coming, of an incomplete zip. Without ``new_file`` the earlier file is moved aside.
-    """
+    coming, of an incomplete zip. Without ``new_file`` the earlier file is moved aside."""
     path = Path(path)
     remove_stale_temp_files(path.parent)
     if keep <= 0 or not path.is_file() or path.resolve().parent.parts[-3:] == DISPOSABLE_DIR:
@@ -189,14 +179,13 @@ def fetch_dir(folder: str | Path) -> Iterator[Path]:
 
 
 def _process_gone(pid: str) -> bool:
-    if os.name == "nt":  # os.kill would stop the process there: never call it stale
-        return False
-    try:
-        os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
-    except ProcessLookupError:
-        return True
-    except OSError:  # it exists but belongs to someone else
-        pass
+    if os.name != "nt":  # there os.kill would stop the process: never call it stale
+        try:
+            os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except OSError:  # it exists but belongs to someone else
+            pass
     return False
 
 
@@ -206,26 +195,11 @@ def stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
     or :data:`FETCH_DIR`) whose process is gone, unchanged for ``older_than`` seconds."""
     found, now = [], time.time()
     for path in Path(folder).glob(".*"):
-        match = pattern.fullmatch(path.name)
-        try:
+        with suppress(FileNotFoundError):  # removed meanwhile
             st = path.stat()
-        except FileNotFoundError:  # removed meanwhile
-            continue
-        if match and now - st.st_mtime >= older_than and _process_gone(match[1]):
-            found.append((path, st.st_size))
+            if (match := pattern.fullmatch(path.name)) and now - st.st_mtime >= older_than and _process_gone(match[1]):
+                found.append((path, st.st_size))
     return sorted(found)
-
-
-def remove_stale(folder: str | Path, older_than: float = STALE_AFTER_S,
-                 pattern: re.Pattern = TEMP_FILE) -> list[tuple[Path, int]]:
-    """Delete what :func:`stale_temp_files` finds; returns it."""
-    stale = stale_temp_files(folder, older_than, pattern)
-    for path, _ in stale:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    return stale
 
 
 def stale_temp_report(folder: str | Path) -> list[str]:
@@ -234,10 +208,17 @@ def stale_temp_report(folder: str | Path) -> list[str]:
             "next save there removes it" for p, size in stale_temp_files(folder)]
 
 
-def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S) -> list[Path]:
-    """:func:`remove_stale` for a save's temporary files, said in one line if any; returns the files removed."""
-    stale = remove_stale(folder, older_than)
+def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
+                            pattern: re.Pattern = TEMP_FILE) -> list[Path]:
+    """Delete what :func:`stale_temp_files` finds, said in one line if any; returns the paths removed."""
+    stale = stale_temp_files(folder, older_than, pattern)
+    for path, _ in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     if stale:
-        print(f"removed {len(stale)} temporary file(s) of interrupted saves from {Path(folder)} "
+        what = "temporary file(s) of interrupted saves" if pattern is TEMP_FILE else "folder(s) of interrupted fetches"
+        print(f"removed {len(stale)} {what} from {Path(folder)} "
               f"({', '.join(p.name for p, _ in stale)}; {human_size(sum(s for _, s in stale))})")
     return [p for p, _ in stale]

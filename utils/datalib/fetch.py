@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DATASET_ZIP_SHA256, FILE_ARTIFACTS,
                                      MIRROR_SUMS, WEIGHTS_SPACE, FileArtifact, is_genuine_sha256, weights_path,
                                      weights_url)
-from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale
+from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale_temp_files
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
 from utils.datalib.verify import dataset_problems, fix_command, load_manifest, verify_all
 from utils.errors import DataToolError, DownloadError
@@ -88,45 +88,37 @@ def export_mirror(data_dir: Path, out_dir: Path, manifest: Path | None = None) -
     return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
 
 
-def _zip_members(zf: zipfile.ZipFile, label: str, max_files: int) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
-    """The zip's files; the whole zip is refused if an entry would escape the target, is a link, clashes with a
-    folder, or if the sizes are far beyond the data set."""
-    refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
-    members, total = [], 0
-    for info in zf.infolist():
-        rel = PurePosixPath(info.filename.replace("\\", "/"))
-        if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
-            raise DataToolError(f"{label} contains the entry '{info.filename}', which would be written "
-                                f"outside the target folder. {refused}")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
-        if not info.is_dir() and rel.parts:
-            total += info.file_size
-            if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
-                raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
-                                    f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
-                                    f"files so far; the data set is 47 MB). {refused}")
-            members.append((info, rel))
-    files = {rel for _, rel in members}
-    if clash := sorted(files & {parent for rel in files for parent in rel.parents}):
-        raise DataToolError(f"{label} has '{clash[0]}' both as a file and as a folder. {refused}")
-    return members
-
-
 def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
-    """Extract a zip into ``target`` once :func:`_zip_members` has checked every entry; returns the files.
-    Raises ``DataToolError`` naming ``label`` (default the zip's path) for an unsafe or damaged zip."""
-    label, written = label or str(zip_path), []
+    """Extract a zip into ``target`` once every entry is checked; returns the files. The whole zip is refused, a
+    ``DataToolError`` naming ``label`` (default its path), if it is damaged or an entry would escape ``target``, is a
+    link, clashes with a folder, or if the sizes are far beyond the data set."""
+    label, members, total = label or str(zip_path), [], 0
+    refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            for info, rel in _zip_members(zf, label, max_files):
-                written.append(dest := target.joinpath(*rel.parts))
+            for info in zf.infolist():
+                rel = PurePosixPath(info.filename.replace("\\", "/"))
+                if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
+                    raise DataToolError(f"{label} contains the entry '{info.filename}', which would be written "
+                                        f"outside the target folder. {refused}")
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
+                if not info.is_dir() and rel.parts:
+                    total += info.file_size
+                    if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
+                        raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
+                                            f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
+                                            f"files so far; the data set is 47 MB). {refused}")
+                    members.append((info, target.joinpath(*rel.parts)))
+            files = {dest for _, dest in members}
+            if clash := sorted(files & {parent for dest in files for parent in dest.parents}):
+                raise DataToolError(f"{label} has '{clash[0].relative_to(target)}' both as a file and as a "
+                                    f"folder. {refused}")
+            for info, dest in members:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(dest, "wb") as out:
                     shutil.copyfileobj(src, out, 1 << 20)
-        return written
-    except DataToolError:
-        raise
+        return [dest for _, dest in members]
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
         raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted download "
                             "or mirror copy. Nothing was kept; fetch it again.") from None
@@ -183,8 +175,7 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
     return f"{artifact.name}: {_install(artifact.name, artifact.url, dest, mirror, artifact.sha256)}, sha256 verified"
 
 
-def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path | None = None,
-                    url: str = DATASET_URL) -> str:
+def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path | None = None, url: str = DATASET_URL) -> str:
     """Make ``data_dir/hymenoptera_data`` match the manifest: only a zip whose content checks out file by
     file replaces missing or damaged files (extra files are left alone). Returns what it did."""
     dataset_dir, expected = data_dir / paths.DATASET_NAME, load_manifest(manifest)
@@ -221,7 +212,7 @@ def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
     if dest.is_file() and not damaged:
         return f"{dest.name}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(dest.parent, 0, FETCH_DIR)
+    remove_stale_temp_files(dest.parent, 0, FETCH_DIR)
     need_space(dest.parent, WEIGHTS_SPACE, dest.name, "set TORCH_HOME to a folder on a disk with room")
     how = _install(dest.name, weights_url(), dest, mirror, paths.VGG16_SHA256_PREFIX, progress)
     return f"{dest.name}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"

@@ -16,14 +16,10 @@ class CourseMode:
 
     def subset(self, paths: Sequence[str | Path]) -> list[str]:
         """The paths this mode uses, sorted: all, or the first ``images_per_class`` of each class folder."""
-        paths = sorted(str(p) for p in paths)
-        if self.images_per_class is None:
-            return paths
-        kept: dict[str, list[str]] = defaultdict(list)
-        for path in paths:
-            if len(kept[Path(path).parent.name]) < self.images_per_class:
-                kept[Path(path).parent.name].append(path)
-        return sorted(p for group in kept.values() for p in group)
+        by_class: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(str(p) for p in paths):
+            by_class[Path(path).parent.name].append(path)
+        return sorted(p for group in by_class.values() for p in group[:self.images_per_class])
 
     def describe(self) -> str:
         if not self.smoke:

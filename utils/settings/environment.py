@@ -31,14 +31,12 @@ class Environment:
     in_jupyterlab: bool
 
 
-def _folder(value: str | None, default: Path) -> Path:
-    return Path(value).expanduser().resolve() if value and value.strip() else default
-
-
 def read_folders(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
     """``(data folder, output folder)``: ``COURSE_DATA_DIR`` and ``COURSE_OUTPUT_DIR``, or the repository's."""
     env = os.environ if environ is None else environ
-    return _folder(env.get(DATA_DIR_VAR), REPO_ROOT / "data"), _folder(env.get(OUTPUT_DIR_VAR), REPO_ROOT)
+    data, output = (Path(v).expanduser().resolve() if (v := env.get(var, "").strip()) else default
+                    for var, default in ((DATA_DIR_VAR, REPO_ROOT / "data"), (OUTPUT_DIR_VAR, REPO_ROOT)))
+    return data, output
 
 
 def read_mirror(environ: Mapping[str, str] | None = None) -> Path | None:

@@ -1,10 +1,9 @@
 """Speed settings for the device in hand: ``channels_last`` and autocast in bf16 or fp16 (with a ``GradScaler``),
 explained in notebook 04; ``COURSE_PRECISION=fp32`` turns both off: the book's arithmetic."""
 
-import contextlib
 import functools
 import time
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import torch
@@ -38,9 +37,8 @@ class SpeedSettings:
         return self.autocast_dtype == torch.float16
 
     def autocast(self) -> AbstractContextManager:
-        if self.autocast_dtype is None:
-            return contextlib.nullcontext()
-        return torch.autocast(self.device_type, dtype=self.autocast_dtype)
+        on = self.autocast_dtype is not None
+        return torch.autocast(self.device_type, self.autocast_dtype) if on else nullcontext()
 
     @property
     def label(self) -> str:

@@ -18,9 +18,7 @@ from utils.settings.precision import SpeedSettings, choose_speed_settings
 from utils.training import History
 from utils.support.visualization import show_image_grid, show_topk_panels
 
-#: Title colours in galleries.
-CORRECT_COLOR = "darkgreen"
-MISTAKE_COLOR = "red"
+CORRECT_COLOR, MISTAKE_COLOR = "darkgreen", "red"  # title colours in galleries
 
 
 @dataclass(frozen=True)
@@ -93,14 +91,11 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
     acc = np.trace(cm) / total if total else 0.0
     fig, ax = plt.subplots(figsize=(1.6 * n + 2.4, 1.6 * n + 1.2))
     image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=max(int(cm.max()), 1))
-    colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="images")
-    colorbar.locator = MaxNLocator(integer=True)  # counts are whole numbers
-    colorbar.update_ticks()
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="images", ticks=MaxNLocator(integer=True))
     threshold = cm.max() / 2 if cm.max() else 1
-    for i in range(n):
-        for j in range(n):
-            ax.text(j, i, f"{int(cm[i, j])}", ha="center", va="center", fontsize=14,
-                    color="white" if cm[i, j] > threshold else "black")
+    for i, j in np.ndindex(n, n):
+        ax.text(j, i, f"{int(cm[i, j])}", ha="center", va="center", fontsize=14,
+                color="white" if cm[i, j] > threshold else "black")
     ax.set_xticks(range(n), labels=list(class_names))
     ax.set_yticks(range(n), labels=list(class_names))
     ax.set(xlabel="predicted class", ylabel="true class",
@@ -114,8 +109,7 @@ def format_history(history: History) -> str:
     lines = [f"{'epoch':>5}  {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
     for r in history.records:
         lines.append(f"{r.epoch:>5}  {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} {r.num_images:>7} {r.seconds:>8.1f}")
-    val = history.phase("val")
-    if val:
+    if val := history.phase("val"):
         lines.append(f"val accuracy before training {val[0].acc:.4f}, after the last epoch {val[-1].acc:.4f}")
     if not history.finished:
         lines.append(f"(a stopped run: {history.batches_trained} training batches)")
@@ -129,12 +123,10 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6))
     styles = {"train": dict(color="tab:blue", marker="o"), "val": dict(color="tab:orange", marker="s")}
     for phase, style in styles.items():
-        records = history.phase(phase)
-        if not records:
-            continue
-        epochs = [r.epoch for r in records]
-        ax_loss.plot(epochs, [r.loss for r in records], label=phase, **style)
-        ax_acc.plot(epochs, [r.acc for r in records], label=phase, **style)
+        if records := history.phase(phase):
+            epochs = [r.epoch for r in records]
+            ax_loss.plot(epochs, [r.loss for r in records], label=phase, **style)
+            ax_acc.plot(epochs, [r.acc for r in records], label=phase, **style)
     last_epoch = max(r.epoch for r in history.records)
     for ax, ylabel in ((ax_loss, "mean loss per image"), (ax_acc, "accuracy")):
         ax.set(xlabel="epoch (0 = before training)", ylabel=ylabel)
@@ -158,24 +150,21 @@ def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]
     """At most ``max_images`` indices: up to half mistakes, then correct answers, each taken at even steps through
     the data set (so both classes appear)."""
     mistakes = predictions.mistakes
-    wrong = set(mistakes)
-    correct = [i for i in range(len(predictions)) if i not in wrong]
+    correct = sorted(set(range(len(predictions))) - set(mistakes))
     if len(predictions) <= max_images:
         return mistakes + correct
     chosen = _spread(mistakes, max_images // 2)
     return chosen + _spread(correct, max_images - len(chosen))
 
 
-def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
-                            indices: Sequence[int] | None = None,
-                            class_names: Sequence[str] = CLASS_NAMES, ncols: int = 4,
+def show_prediction_gallery(dataset: Dataset, predictions: Predictions, ncols: int = 4,
                             suptitle: str = "Validation predictions") -> Figure:
-    """Images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red), from :func:`predict_dataloader` on an
-    unshuffled loader of it; ``indices`` default :func:`gallery_indices`."""
+    """The :func:`gallery_indices` images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red), from
+    :func:`predict_dataloader` on an unshuffled loader of it."""
     if len(dataset) != len(predictions):
         raise ValueError(f"the data set has {len(dataset)} images but there are "
                          f"{len(predictions)} predictions: use the same, unshuffled data")
-    indices = gallery_indices(predictions) if indices is None else list(indices)
+    indices = gallery_indices(predictions)
     images, titles, colors = [], [], []
     for i in indices:
         image, label = dataset[i]
@@ -185,12 +174,11 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions,
         pred = int(predictions.preds[i])
         wrong = pred != int(label)
         images.append(image)
-        titles.append(f"{'✗' if wrong else '✓'} {class_names[pred]} / {class_names[int(label)]}\n"
-                      f"p({class_names[pred]}) = {float(predictions.probs[i, pred]):.2f}")
+        titles.append(f"{'✗' if wrong else '✓'} {CLASS_NAMES[pred]} / {CLASS_NAMES[int(label)]}\n"
+                      f"p({CLASS_NAMES[pred]}) = {float(predictions.probs[i, pred]):.2f}")
         colors.append(MISTAKE_COLOR if wrong else CORRECT_COLOR)
-    n_wrong = sum(c == MISTAKE_COLOR for c in colors)
-    title = (f"{suptitle}\n'predicted / true'; red ✗ = mistake "
-             f"({n_wrong} of {len(indices)} shown, mistakes first)")
+    n_wrong = colors.count(MISTAKE_COLOR)
+    title = f"{suptitle}\n'predicted / true'; red ✗ = mistake ({n_wrong} of {len(indices)} shown, mistakes first)"
     fig = show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
     fig.tight_layout()  # a second pass: two-line titles no longer overlap the row above
     return fig
@@ -211,6 +199,5 @@ def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
         raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")
     best = int(probs.argmax())
     bars = [(i, name, float(p)) for i, (name, p) in enumerate(zip(class_names, probs.tolist()))]
-    return show_topk_panels([image], [bars], titles=[f"predicted: {class_names[best]}"],
-                            suptitle=title, highlight_ids=[best],
-                            bar_title="class probabilities (sum to 1)")
+    return show_topk_panels([image], [bars], titles=[f"predicted: {class_names[best]}"], suptitle=title,
+                            highlight_ids=[best], bar_title="class probabilities (sum to 1)")

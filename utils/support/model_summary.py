@@ -28,13 +28,11 @@ def layer_table(model: nn.Module, input_size: Sequence[int] = (1, 3, 224, 224), 
         device = next((p.device for p in model.parameters()), torch.device("cpu"))
     flags = {m: m.training for m in model.modules()}
     try:
-        return summary(model, input_data=torch.zeros(tuple(input_size), device=device), depth=depth,
-                       col_names=("output_size", "num_params"), row_settings=("var_names",),
-                       mode="eval", device=device, verbose=0)
+        return summary(model, input_data=torch.zeros(tuple(input_size), device=device), depth=depth, verbose=0,
+                       col_names=("output_size", "num_params"), row_settings=("var_names",), mode="eval", device=device)
     finally:
         for module, flag in flags.items():
             module.training = flag
-
 
 
 class StoppedRunError(CourseError):
@@ -62,19 +60,13 @@ def run_summary(name: str, net: nn.Module, **extra: Any) -> dict[str, Any]:
     ``extra`` (e.g. ``weights=info.label``, ``speed="fp32"``, ``smoke=True``)."""
     history = finished_history(net)
     train, val = history.phase("train"), history.phase("val")
-    return {
-        "name": name,
-        "num_epochs": len(train),
-        "val_acc_before": val[0].acc if val else None,
-        "final_val_acc": val[-1].acc if val else None,
-        "train_seconds": round(sum(r.seconds for r in train), 2),
-        "total_seconds": round(sum(r.seconds for r in history.records), 2),
-        "trainable_params": count_parameters(net, trainable_only=True),
-        "total_params": count_parameters(net),
-        "train_images": train[-1].num_images if train else 0,
-        "val_images": val[-1].num_images if val else 0,
-        **extra,
-    }
+    return {"name": name, "num_epochs": len(train),
+            "val_acc_before": val[0].acc if val else None, "final_val_acc": val[-1].acc if val else None,
+            "train_seconds": round(sum(r.seconds for r in train), 2),
+            "total_seconds": round(sum(r.seconds for r in history.records), 2),
+            "trainable_params": count_parameters(net, trainable_only=True), "total_params": count_parameters(net),
+            "train_images": train[-1].num_images if train else 0, "val_images": val[-1].num_images if val else 0,
+            **extra}
 
 
 def save_run_summary(summary: Mapping[str, Any], path: str | Path) -> Path:
@@ -106,9 +98,8 @@ def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
              "| of all | arithmetic | weights | mode |",
              "|---|---:|---:|---:|---:|---:|---:|---|---|---|"]
     for s in summaries:
-        lines.append(
-            f"| {s['name']} | {acc(s.get('val_acc_before'))} | {acc(s.get('final_val_acc'))} "
-            f"| {s.get('num_epochs', '-')} | {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} "
-            f"| {share(s)} | {s.get('speed', '?')} | {s.get('weights', '?')} "
-            f"| {'smoke' if s.get('smoke') else 'full'} |")
+        lines.append(f"| {s['name']} | {acc(s.get('val_acc_before'))} | {acc(s.get('final_val_acc'))} "
+                     f"| {s.get('num_epochs', '-')} | {s.get('train_seconds', 0):.1f} | {s['trainable_params']:,} "
+                     f"| {share(s)} | {s.get('speed', '?')} | {s.get('weights', '?')} "
+                     f"| {'smoke' if s.get('smoke') else 'full'} |")
     return "\n".join(lines)

@@ -1,7 +1,6 @@
 """One-line checks for the Try-it exercises: ``check("03.4", net)`` prints ✔, or ✘ and a hint.
 
-``CHECKS`` maps an exercise ("03.4": notebook 03, exercise 4) to a test of the answer (its parameters say what
-to pass), the hint when it is wrong and the line when it is right; a wrong kind of answer gets ✘, no traceback."""
+``CHECKS``: exercise ("03.4": notebook 03, exercise 4) -> (test of the answer, hint when wrong, line when right)."""
 
 import inspect
 import math

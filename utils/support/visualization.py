@@ -18,14 +18,11 @@ from utils.dataloader_image_classification import MEAN, STD
 from utils.imagenet_inference import Prediction
 
 ImageLike = torch.Tensor | np.ndarray | Image.Image
-#: Inches: a laptop's JupyterLab notebook area (about 900 pixels at matplotlib's 100 dpi), so that no figure
-#: is shrunk to fit and its labels stay readable.
-FIGURE_WIDTH = 9.0
+FIGURE_WIDTH = 9.0  #: inches: JupyterLab's notebook area on a laptop (900 px at 100 dpi), so none is shrunk
 CHANNEL_NAMES, CHANNEL_COLORS = ("R", "G", "B"), ("tab:red", "tab:green", "tab:blue")
 
 
-def denormalize(tensor: torch.Tensor, mean: Sequence[float] = MEAN, std: Sequence[float] = STD
-                ) -> torch.Tensor:
+def denormalize(tensor: torch.Tensor, mean: Sequence[float] = MEAN, std: Sequence[float] = STD) -> torch.Tensor:
     """Undo ``Normalize(mean, std)`` on ``(3, H, W)`` or ``(N, 3, H, W)``: ``tensor * std + mean``."""
     m, s = (torch.as_tensor(v, dtype=tensor.dtype, device=tensor.device).view(-1, 1, 1) for v in (mean, std))
     return tensor * s + m
@@ -59,22 +56,20 @@ def imshow(img: ImageLike, ax: Axes, title: str | None = None, normalized: bool 
 
 def show_image_grid(images: Sequence[ImageLike], titles: Sequence[str] | None = None, ncols: int = 4,
                     title_colors: Sequence[str] | None = None, suptitle: str | None = None,
-                    cell_size: float = 2.6, normalized: bool = True) -> Figure:
-    """Images in a grid with optional (coloured) titles, which never run into the row above; ``cell_size`` (inches)
-    shrinks so that the grid fits :data:`FIGURE_WIDTH`."""
+                    normalized: bool = True) -> Figure:
+    """Images in a grid with optional (coloured) titles, which never run into the row above; cells are 2.6 inches,
+    smaller where the grid would not fit :data:`FIGURE_WIDTH`."""
     if len(images) == 0:
         raise ValueError("show_image_grid needs at least one image")
     ncols = max(1, min(ncols, len(images)))
-    nrows = math.ceil(len(images) / ncols)
-    cell_size = min(cell_size, FIGURE_WIDTH / ncols)
+    nrows, cell_size = math.ceil(len(images) / ncols), min(2.6, FIGURE_WIDTH / ncols)
     lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
     height = nrows * (cell_size + 0.2 * lines) + (0.5 if suptitle else 0.1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(images):
-            color = title_colors[i] if title_colors is not None else "black"
-            imshow(images[i], ax, titles[i] if titles is not None else None, normalized, color=color)
+            imshow(images[i], ax, titles and titles[i], normalized, color=title_colors[i] if title_colors else "black")
     return _finish(fig, suptitle)
 
 
@@ -89,21 +84,21 @@ def _finish(fig: Figure, suptitle: str | None, **layout) -> Figure:
 ChannelStats = namedtuple("ChannelStats", "channel mean std min max")
 
 
-def channel_stats(tensor: torch.Tensor, channel_names: Sequence[str] = CHANNEL_NAMES) -> list[ChannelStats]:
-    """Per-channel statistics of ``(C, H, W)`` or a batch ``(N, C, H, W)`` (over N, H and W)."""
+def channel_stats(tensor: torch.Tensor) -> list[ChannelStats]:
+    """Per-channel statistics of ``(3, H, W)`` or a batch ``(N, 3, H, W)`` (over N, H and W)."""
     t = tensor.detach().cpu().double()
     t = t.unsqueeze(0) if t.dim() == 3 else t
-    if t.dim() != 4 or t.shape[1] != len(channel_names):
-        raise ValueError(f"expected (C, H, W) or (N, C, H, W), C={len(channel_names)}, got {tuple(t.shape)}")
+    if t.dim() != 4 or t.shape[1] != 3:
+        raise ValueError(f"expected (3, H, W) or (N, 3, H, W), got {tuple(t.shape)}")
     std, mean = torch.std_mean(t, dim=(0, 2, 3), correction=0)
     lo, hi = t.amin(dim=(0, 2, 3)), t.amax(dim=(0, 2, 3))
-    return [ChannelStats(n, *(float(v[c]) for v in (mean, std, lo, hi))) for c, n in enumerate(channel_names)]
+    return [ChannelStats(n, *(float(v[c]) for v in (mean, std, lo, hi))) for c, n in enumerate(CHANNEL_NAMES)]
 
 
-def format_channel_stats(stats_by_label: Mapping[str, Sequence[ChannelStats]], digits: int = 3) -> str:
+def format_channel_stats(stats_by_label: Mapping[str, Sequence[ChannelStats]]) -> str:
     """An aligned text table, one row per (label, channel) of ``{"ToTensor": stats, ...}``."""
     rows = [("stage", "channel", "mean", "std", "min", "max")]
-    rows += [(label, s.channel, *(f"{v:.{digits}f}" for v in (s.mean, s.std, s.min, s.max)))
+    rows += [(label, s.channel, *(f"{v:.3f}" for v in (s.mean, s.std, s.min, s.max)))
              for label, stats in stats_by_label.items() for s in stats]
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
@@ -111,8 +106,7 @@ def format_channel_stats(stats_by_label: Mapping[str, Sequence[ChannelStats]], d
     return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
 
 
-def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], bins: int = 64,
-                            suptitle: str | None = None) -> Figure:
+def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], suptitle: str | None = None) -> Figure:
     """One panel per ``(3, H, W)`` tensor: each channel's histogram, a dashed line at its mean."""
     if not tensors:
         raise ValueError("plot_channel_histograms needs at least one tensor")
@@ -122,7 +116,7 @@ def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], bins: int = 64,
         if t.dim() != 3 or t.shape[0] != 3:
             raise ValueError(f"{title}: expected a (3, H, W) tensor, got {tuple(t.shape)}")
         for values, name, color in zip(t.reshape(3, -1), CHANNEL_NAMES, CHANNEL_COLORS):
-            ax.hist(values.numpy(), bins=bins, histtype="step", color=color, linewidth=1.5, label=name)
+            ax.hist(values.numpy(), bins=64, histtype="step", color=color, linewidth=1.5, label=name)
             ax.axvline(float(values.mean()), color=color, linestyle="--", linewidth=1)
         ax.set(title=title, xlabel="pixel value", ylabel="number of pixels")
         ax.legend(title="channel (-- mean)", fontsize=8, title_fontsize=8)
@@ -130,30 +124,28 @@ def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], bins: int = 64,
 
 
 def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] | None = None,
-                             suptitle: str | None = None, same_scale: bool = True,
-                             normalized: bool = True, panel_size: float = 3.6) -> Figure:
-    """Images in one row with pixel axes, ``panel_size`` inches high or less; ``same_scale``: every panel gets the
-    largest width and height, so a 224-pixel crop looks smaller than the 640-pixel photo it came from."""
+                             suptitle: str | None = None, same_scale: bool = True, normalized: bool = True) -> Figure:
+    """Images in one row with pixel axes, 3.6 inches high or less; ``same_scale``: every panel gets the largest
+    width and height, so a 224-pixel crop looks smaller than the 640-pixel photo it came from."""
     if not images:
         raise ValueError("show_images_side_by_side needs at least one image")
     arrays = [to_display_array(img, normalized) for img in images]
     max_h, max_w = max(a.shape[0] for a in arrays), max(a.shape[1] for a in arrays)
     ratios = [max_w / max_h if same_scale else a.shape[1] / a.shape[0] for a in arrays]
     margins = 0.7 * len(arrays)  # room for each panel's tick labels
-    image_h = min(panel_size * 0.8, (FIGURE_WIDTH - margins) / sum(ratios))
+    image_h = min(3.6 * 0.8, (FIGURE_WIDTH - margins) / sum(ratios))
     lines = max((str(t).count("\n") + 1 for t in titles), default=1) if titles is not None else 1
     size = (image_h * sum(ratios) + margins, image_h + 0.7 + 0.2 * lines + 0.4 * bool(suptitle))
     fig, axes = plt.subplots(1, len(arrays), figsize=size, squeeze=False, width_ratios=ratios)
     for i, (ax, arr) in enumerate(zip(axes.flat, arrays)):
-        imshow(arr, ax, titles[i] if titles is not None else None)
+        imshow(arr, ax, titles and titles[i])
         if same_scale:
             ax.set(xlim=(-0.5, max_w - 0.5), ylim=(max_h - 0.5, -0.5))
         ax.set(xlabel="x (pixels)", ylabel="y (pixels)" if i == 0 else "")
     return _finish(fig, suptitle)
 
 
-def center_crop_region(image_size: tuple[int, int], resize: int, crop: int
-                       ) -> tuple[float, float, float, float]:
+def center_crop_region(image_size: tuple[int, int], resize: int, crop: int) -> tuple[float, float, float, float]:
     """``(left, top, width, height)`` in original pixels of what ``Resize(resize)`` + ``CenterCrop(crop)``
     keep of a PIL ``(width, height)`` image: of the 640 x 426 photo 426 x 426 (224/224), 372.75 (256/224)."""
     width, height = image_size
@@ -162,8 +154,7 @@ def center_crop_region(image_size: tuple[int, int], resize: int, crop: int
 
 
 def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, float, float, float]],
-                      results: Mapping[str, ImageLike], suptitle: str | None = None,
-                      normalized: bool = True) -> Figure:
+                      results: Mapping[str, ImageLike], suptitle: str | None = None, normalized: bool = True) -> Figure:
     """The original with each ``{label: (left, top, width, height)}`` framed, then each pipeline's result."""
     styles, colors = ["-", "--", ":", "-."] * 4, ["tab:orange", "cyan", "magenta", "yellow"] * 4
     aspect = image.size[0] / image.size[1]
@@ -190,22 +181,20 @@ def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, flo
 
 
 def plot_topk(predictions: Sequence[Prediction], title: str | None = None, ax: Axes | None = None,
-              highlight_ids: Sequence[int] = (), xmax: float | None = 1.0) -> Figure:
+              highlight_ids: Sequence[int] = ()) -> Figure:
     """Horizontal bars of top-k ``(class_id, name, probability)``, best on top, ``highlight_ids`` in orange,
-    into ``ax`` if given. ``xmax=1.0`` shows confidence honestly (None lets matplotlib choose)."""
+    into ``ax`` if given; the axis runs to 1, to show confidence honestly."""
     if not predictions:
         raise ValueError("plot_topk needs at least one prediction")
     fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(predictions) + 1.2)) if ax is None else (ax.figure, ax)
-    probs = [p for _, _, p in predictions]
-    y = np.arange(len(predictions))
+    y, probs = np.arange(len(predictions)), [p for *_, p in predictions]
     ax.barh(y, probs, color=["tab:orange" if c in highlight_ids else "tab:blue" for c, _, _ in predictions])
     ax.set_yticks(y, [f"{name} ({class_id})" for class_id, name, _ in predictions])
     ax.invert_yaxis()  # the most probable class on top
-    ax.set_xlim(0, xmax)  # xmax None: matplotlib chooses the right end
-    right = ax.get_xlim()[1]
+    ax.set_xlim(0, 1)
     for yi, p in zip(y, probs):
-        inside = p > 0.75 * right
-        ax.text(p + (-0.01 if inside else 0.01) * right, yi, f"{p:.2%}", va="center", fontsize=8,
+        inside = p > 0.75
+        ax.text(p + (-0.01 if inside else 0.01), yi, f"{p:.2%}", va="center", fontsize=8,
                 ha="right" if inside else "left", color="white" if inside else "black")
     ax.set_xlabel("softmax probability")
     ax.set_title(title or "", fontsize=10)

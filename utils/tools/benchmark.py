@@ -1,7 +1,6 @@
 """Speed of the book's fp32 loop against channels_last and mixed precision, on this machine.
 
-``python -m utils.tools.benchmark`` (``make benchmark``) times a stand-in VGG16 (speed depends on the weights' shapes,
-not values), with the 2-class head. Printed, never asserted."""
+``make benchmark`` times a stand-in VGG16 with the 2-class head: speed depends on the weights' shapes, not values."""
 
 import argparse
 import time
@@ -26,9 +25,8 @@ def speed_variants(device: torch.device) -> dict[str, SpeedSettings]:
     """The book's fp32 loop, channels_last, autocast, and both, by label; autocast only where the course would
     choose it here (where bf16 is emulated, it takes minutes)."""
     auto = choose_speed_settings(device)
-    book = replace(auto, autocast_dtype=None, channels_last=False)
-    dtypes = [None] + ([auto.autocast_dtype] if auto.autocast_dtype is not None else [])
-    variants = [replace(book, autocast_dtype=d, channels_last=c) for d in dtypes for c in (False, True)]
+    variants = [replace(auto, autocast_dtype=d, channels_last=c)
+                for d in dict.fromkeys([None, auto.autocast_dtype]) for c in (False, True)]
     return {variant_label(v): v for v in variants}
 
 
@@ -66,19 +64,16 @@ def images_per_second(net: nn.Module, kind: str, speed: SpeedSettings, inputs: t
                       labels: torch.Tensor, steps: int) -> float:
     """Images per second of ``steps`` :func:`benchmark_step` steps after a warm-up; ``net`` ends in the usual layout."""
     step = benchmark_step(net, kind, speed, inputs, labels)
+    # A GPU runs ahead of Python: wait for it before reading the clock.
+    synchronize = torch.accelerator.synchronize if inputs.device.type != "cpu" else lambda: None
     step()
-    _synchronize(inputs.device)
+    synchronize()
     start = time.perf_counter()
     for _ in range(steps):
         step()
-    _synchronize(inputs.device)
+    synchronize()
     net.to(memory_format=torch.contiguous_format)
     return len(inputs) * steps / (time.perf_counter() - start)
-
-
-def _synchronize(device: torch.device) -> None:
-    if device.type != "cpu":  # a GPU runs ahead of Python: wait for it before reading the clock
-        torch.accelerator.synchronize()
 
 
 def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, batch_size: int = 32,
