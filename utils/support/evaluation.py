@@ -157,7 +157,7 @@ def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]
     return chosen + _spread(correct, max_images - len(chosen))
 
 
-def show_prediction_gallery(dataset: Dataset, predictions: Predictions, ncols: int = 4,
+def show_prediction_gallery(dataset: Dataset, predictions: Predictions, ncols: int = 6,
                             suptitle: str = "Validation predictions") -> Figure:
     """The :func:`gallery_indices` images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red), from
     :func:`predict_dataloader` on an unshuffled loader of it."""
