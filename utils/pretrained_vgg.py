@@ -1,6 +1,7 @@
 """Load VGG16 with the file ``vgg16(weights=VGG16_Weights.IMAGENET1K_V1)`` reads from the torch hub cache (fetched by
 ``utils.datalib``), its SHA-256 checked; a bad file is one message; in smoke mode a labelled random stand-in."""
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class WeightsInfo:
 
     def describe(self) -> str:
         if self.source == "standin":
-            return (self.why + "\n" if self.why else "") + STANDIN_BANNER
+            return (textwrap.fill(self.why, 88, break_on_hyphens=False) + "\n" if self.why else "") + STANDIN_BANNER
         if self.genuine:
             return f"ImageNet weights loaded from {self.path} (sha256 {self.sha256[:8]}..., genuine)."
         return _banner(f"NOT THE IMAGENET CHECKPOINT: {self.path}",
