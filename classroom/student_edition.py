@@ -6,6 +6,11 @@ never closed, a ``</details>`` without its opening or a Solution summary outside
 naming the notebook, the cell and the line.
 
     python -m classroom.student_edition --out build/student notebooks/*.ipynb     # make student
+
+After ``make test`` has executed ``notebooks/``, a student notebook runs nothing new unless its code differs:
+``--to-run notebooks build/student/*.ipynb`` prints the ones to execute (the first, end to end, and each whose
+code or metadata differ from its teacher copy, i.e. lost a cell tagged ``solution``): ``make student-test
+STUDENT_TEST=changed``, as CI runs it.
 """
 
 from __future__ import annotations
@@ -101,11 +106,36 @@ def student_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> tuple
     return nb, removed
 
 
+def _code(nb: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+def to_run(students: Sequence[Path], teacher_dir: Path) -> list[Path]:
+    """The student notebooks an nbmake run must execute once ``teacher_dir``'s have run: the first (the edition
+    end to end), and each whose code cells or metadata differ from the teacher notebook of the same name."""
+    chosen = []
+    for index, path in enumerate(students):
+        student, teacher = (nbformat.read(p, as_version=4) for p in (path, teacher_dir / path.name))
+        same = _code(student) == _code(teacher) and student.metadata == teacher.metadata
+        if index == 0 or not same:
+            chosen.append(path)
+        else:
+            print(f"{path.name}: the same code as {teacher_dir / path.name}, which make test executes", file=sys.stderr)
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classroom.student_edition", description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, required=True, help="the folder to write the student notebooks to")
+    parser.add_argument("--out", type=Path, help="the folder to write the student notebooks to")
+    parser.add_argument("--to-run", type=Path, metavar="TEACHER_DIR",
+                        help="print which of the student notebooks given still need executing after TEACHER_DIR's")
     args = parser.parse_args(argv)
+    if args.to_run:
+        print(" ".join(map(str, to_run(args.notebooks, args.to_run))))
+        return 0
+    if args.out is None:
+        parser.error("--out is required (or --to-run)")
     try:  # every notebook first: a malformed one leaves no half-written edition
         editions = [(path, *student_notebook(nbformat.read(path, as_version=4), str(path))) for path in args.notebooks]
     except SolutionMarkupError as err:

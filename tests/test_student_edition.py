@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from classroom.student_edition import SolutionMarkupError, main, remove_solutions, student_notebook
+from classroom.student_edition import SolutionMarkupError, main, remove_solutions, student_notebook, to_run
 
 SOLUTION = re.compile(r"<summary>\s*Solution", re.I)
 TRY_IT = """\
@@ -94,3 +94,22 @@ def test_the_course_notebooks(repo_root: Path, tmp_path: Path) -> None:
         assert [c.source for c in student.cells if c.cell_type == "code"] == [
             c.source for c in teacher.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
         assert student.metadata == teacher.metadata
+
+
+def test_after_make_test_only_the_first_and_changed_student_notebooks_run(tmp_path: Path, capsys) -> None:
+    """`make student-test STUDENT_TEST=changed` (CI): a student notebook whose code equals its teacher copy's, which
+    `make test` executes, runs nothing new; one that lost a code cell tagged `solution` must run on its own."""
+    teacher, student = tmp_path / "notebooks", tmp_path / "student"
+    teacher.mkdir()
+    tagged = nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["solution"]})
+    for name, cells in {"01.ipynb": [], "02.ipynb": [], "03.ipynb": [tagged], "04.ipynb": []}.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(TRY_IT),
+                                             nbformat.v4.new_code_cell("x = 1"), *cells])
+        nbformat.write(nb, teacher / name)
+    assert main(["--out", str(student), *sorted(map(str, teacher.glob("*.ipynb")))]) == 0
+    capsys.readouterr()
+    assert to_run(sorted(student.glob("*.ipynb")), teacher) == [student / "01.ipynb", student / "03.ipynb"]
+    err = capsys.readouterr().err
+    assert "02.ipynb: the same code as" in err and "04.ipynb" in err and "03.ipynb" not in err
+    assert main(["--to-run", str(teacher), str(student / "03.ipynb")]) == 0  # the first runs end to end
+    assert capsys.readouterr().out.strip() == str(student / "03.ipynb")
