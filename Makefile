@@ -73,9 +73,11 @@ mirror: $(STAMP)  ## write a mirror folder for an offline classroom: make mirror
 lab: data  ## open the course in JupyterLab
 	$(JUPYTER) lab --notebook-dir="$(CURDIR)" $(LAB_ARGS) notebooks/01_pretrained_vgg_inference.ipynb
 
+# The headless run saves its weights and summaries under build/run/ (COURSE_OUTPUT_DIR), never in weights/, where
+# a learner's own trained files live (saving there again would rotate out their oldest kept copy).
 run: data  ## execute all five notebooks headless into build/ (executed .ipynb plus an HTML copy each)
-	mkdir -p build/notebooks build/html
-	$(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.timeout=-1 \
+	mkdir -p build/notebooks build/html build/run
+	COURSE_OUTPUT_DIR="$(abspath build/run)" $(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.timeout=-1 \
 		--output-dir build/notebooks notebooks/0*.ipynb
 	$(JUPYTER) nbconvert --to html --output-dir build/html build/notebooks/0*.ipynb
 	@echo "Executed notebooks: build/notebooks/   HTML to publish: build/html/"
