@@ -9,9 +9,9 @@ set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 py=${PYTHON:-$repo/.venv/bin/python}
 [ $# -gt 0 ] || set -- tests
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-out=${COURSE_OUTPUT_DIR-$out}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT    # only the folder made here: never the COURSE_OUTPUT_DIR a learner set
+out=${COURSE_OUTPUT_DIR-$tmp}
 unshare -m sh -c 'repo=$1 out=$2 py=$3; shift 3
   mount --bind -o ro "$repo" "$repo" && cd "$repo" || exit 2
   COURSE_OUTPUT_DIR=$out COURSE_SMOKE=1 PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$repo \

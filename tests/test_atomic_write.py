@@ -16,8 +16,9 @@ import pytest
 import torch
 
 import utils.datalib.atomic_write as aw
-from utils.datalib.atomic_write import (KEEP_COPIES, WriteError, atomic_open, earlier_copies, keep_earlier_file,
-                                        remove_stale_temp_files, same_content, stale_temp_files, write_error)
+from utils.datalib.atomic_write import (KEEP_COPIES, WriteError, atomic_open, earlier_copies, human_size,
+                                        keep_earlier_file, remove_stale_temp_files, same_content, stale_temp_files,
+                                        write_error)
 from utils.errors import CourseError
 from utils.support.checkpoints import save_state_dict
 
@@ -157,7 +158,7 @@ def test_earlier_copies_are_bounded_and_the_line_says_size_total_and_purge(tmp_p
     assert len(copies) == KEEP_COPIES == 2
     assert [p.read_bytes()[0] for p in copies] == [2, 3] and path.read_bytes()[0] == 4
     last = capsys.readouterr().out.strip().split("Kept the earlier")[-1]
-    assert f"w.pth as {copies[-1].name} (1e+03 bytes)" in last or f"w.pth as {copies[-1].name} (1000 bytes)" in last
+    assert f"w.pth as {copies[-1].name} (1000 bytes)" in last
     assert "deleted the oldest copy w." in last and f"now holds 2.93 KiB: {tmp_path}" in last and "make purge" in last
     assert max(map(len, last.splitlines()[:-1])) < 90, "short lines (the folder last): JupyterLab wraps mid-word"
 
@@ -189,6 +190,21 @@ def test_a_broken_earlier_file_is_never_kept_as_a_copy(tmp_path: Path, capsys) -
     path.write_bytes(tmp.read_bytes()[:5000])  # what a stopped plain torch.save(..., save_path) leaves
     assert keep_earlier_file(path, tmp) is None and earlier_copies(path) == []
     assert "incomplete" in capsys.readouterr().out
+
+
+def test_a_whole_earlier_file_in_another_format_is_kept(tmp_path: Path, capsys) -> None:
+    """A learner's complete checkpoint in torch's legacy (non-zip) format is no half-save: it gets its copy."""
+    path, tmp = tmp_path / "w.pth", tmp_path / ".w.pth.1.tmp"
+    torch.save(_net(0.01).state_dict(), path, _use_new_zipfile_serialization=False)
+    torch.save(_net(0.02).state_dict(), tmp)
+    copy = keep_earlier_file(path, tmp)
+    assert copy is not None and copy.read_bytes() == path.read_bytes()
+    assert "incomplete" not in capsys.readouterr().out
+
+
+def test_sizes_read_plainly_near_a_unit_boundary() -> None:
+    assert [human_size(n) for n in (80, 1000, 12 << 10, 1000 << 10, 1023 << 10, 528 << 20, 3 << 29)] == [
+        "80 bytes", "1000 bytes", "12 KiB", "1000 KiB", "1023 KiB", "528 MiB", "1.5 GiB"]
 
 
 def test_the_earlier_file_stays_readable_until_the_new_one_replaces_it(tmp_path: Path) -> None:

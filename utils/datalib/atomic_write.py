@@ -39,10 +39,17 @@ class WriteError(CourseError, OSError):
 
 
 def human_size(n: float) -> str:
-    """``n`` bytes as "512 MiB", "1.5 GiB", "12 KiB" or "80 bytes"."""
+    """``n`` bytes as "512 MiB", "1.5 GiB", "1000 KiB", "12 KiB" or "80 bytes"."""
     unit, scale = next(((u, s) for u, s in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)) if n >= s),
                        ("bytes", 1))
-    return f"{n / scale:.3g} {unit}" if scale > 1 else f"{n:.0f} bytes"
+    return f"{n / scale:.{3 if n / scale < 1000 else 4}g} {unit}" if scale > 1 else f"{n:.0f} bytes"
+
+
+def _truncated_zip(path: Path) -> bool:
+    """A file that starts as a zip (torch.save's format) but is not a whole one: a save cut off half-way. A complete
+    file in another format (torch's legacy pickle, safetensors) is not."""
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"PK\x03\x04" and not zipfile.is_zipfile(path)
 
 
 def folder_size(folder: str | Path) -> int:
@@ -139,7 +146,7 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep
         if new_file is not None and same_content(path, new_file):
             print(f"{path}: the new file is identical to the earlier one, so no copy is kept.")
             return None
-        if new_file is not None and zipfile.is_zipfile(new_file) and not zipfile.is_zipfile(path):
+        if new_file is not None and zipfile.is_zipfile(new_file) and _truncated_zip(path):
             print(f"{path}: the earlier file is incomplete (an interrupted save), so no copy of it is kept.")
             return None
         stamp, size = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S"), path.stat().st_size
