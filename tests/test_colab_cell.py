@@ -137,6 +137,6 @@ def test_readme_badges_name_every_notebook_and_the_cells_address(repo_root: Path
 
 def test_every_notebook_starts_with_the_colab_cell(repo_root: Path) -> None:
     notebooks = [nbformat.read(p, as_version=4) for p in sorted((repo_root / "notebooks").glob("*.ipynb"))]
-    if not any(c.get("id") == colab_cells.CODE_ID for nb in notebooks for c in nb.cells):
-        pytest.skip("no notebook has the Colab cell yet: `make colab-cells` inserts it")
+    assert all(any(c.get("id") == colab_cells.CODE_ID for c in nb.cells) for nb in notebooks), \
+        "a notebook lost its Colab cell: `make colab-cells` puts it back"
     assert colab_cells.sync(repo_root, write=False) == [], "run `make colab-cells`"

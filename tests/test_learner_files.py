@@ -54,6 +54,7 @@ def test_a_smoke_run_of_notebook_04_leaves_the_weights_folder_untouched(dataset_
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(notebook.parent)}}).execute()
     assert _snapshot(WEIGHTS_DIR) == before, "a smoke run changed or added files in weights/"
+    assert not (tmp_path / "weights").exists(), "smoke mode saved into <output>/weights/, the learner's folder"
     assert (tmp_path / "build" / "smoke" / "weights" / "weights_fine_tuning.pth").is_file(), \
         "the smoke run saved its weights in <COURSE_OUTPUT_DIR>/build/smoke/weights/"
 
