@@ -60,7 +60,7 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
     precision = env.get(PRECISION_VAR, "").strip().lower() or "auto"
     if precision not in PRECISIONS:
         raise SettingsError(f"{PRECISION_VAR}={env[PRECISION_VAR]!r} is not understood: use {PRECISION_VAR}=fp32 "
-                            "for the book's exact arithmetic or leave it unset (auto).")
+                            "for the book's arithmetic or leave it unset (auto).")
     batch = env.get(BATCH_SIZE_VAR, "").strip() or str(BATCH_SIZE)
     if not batch.isdigit() or int(batch) < 1:
         raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "

@@ -87,7 +87,7 @@ def choose_speed_settings(device: torch.device | str, precision: str = "auto") -
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
     if precision == "fp32":
-        return SpeedSettings(kind, None, False, "COURSE_PRECISION=fp32: the book's exact arithmetic")
+        return SpeedSettings(kind, None, False, "COURSE_PRECISION=fp32: the book's arithmetic")
     if kind == "cpu":
         if (speedup := cpu_bf16_speedup()) is None:
             return SpeedSettings(kind, None, True, "oneDNN has no bf16 on this CPU")
