@@ -95,6 +95,7 @@ colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badg
 	$(PY) -m classroom.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
 
 student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/
+	rm -rf build/student    # a renamed or removed notebook must not linger there
 	$(PY) -m classroom.student_edition --out build/student notebooks/*.ipynb
 
 # STUDENT_TEST=changed (CI, right after make test): only the first student notebook and those whose code differs

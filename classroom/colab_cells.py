@@ -128,12 +128,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.repo_url or repo_url()
     if not args.check and not args.repo_url and PLACEHOLDER in url:
         url = origin_url() or url
-    github_path(url)  # a clear error now rather than broken links
-    if url != repo_url() and not args.check:
-        CELL_FILE.write_text(_URL_LINE.sub(lambda m: m[1] + url + m[3], CELL_FILE.read_text(encoding="utf-8")),
-                             encoding="utf-8")
-        print(f"{CELL_FILE.relative_to(REPO_ROOT)}: REPO_URL = {url}")
-    changed = sync(write=not args.check)
+    try:
+        github_path(url)  # a clear error now rather than broken links
+        if url != repo_url() and not args.check:
+            CELL_FILE.write_text(_URL_LINE.sub(lambda m: m[1] + url + m[3], CELL_FILE.read_text(encoding="utf-8")),
+                                 encoding="utf-8")
+            print(f"{CELL_FILE.relative_to(REPO_ROOT)}: REPO_URL = {url}")
+        changed = sync(write=not args.check)
+    except ValueError as err:  # a URL that is not GitHub's, or a README/notebook without its markers
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     for name in changed:
         print(f"{'out of date' if args.check else 'updated'}: {name}")
     if not changed:

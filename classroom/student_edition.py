@@ -132,7 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="print which of the student notebooks given still need executing after TEACHER_DIR's")
     args = parser.parse_args(argv)
     if args.to_run:
-        print(" ".join(map(str, to_run(args.notebooks, args.to_run))))
+        try:
+            print(" ".join(map(str, to_run(args.notebooks, args.to_run))))
+        except (OSError, ValueError, nbformat.ValidationError) as err:  # no teacher copy, not a notebook
+            print(f"error: {err}. Run `make student` again (it starts from "
+                  "an empty build/student/).", file=sys.stderr)
+            return 1
         return 0
     if args.out is None:
         parser.error("--out is required (or --to-run)")

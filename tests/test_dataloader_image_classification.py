@@ -232,3 +232,15 @@ def test_a_missing_photo_names_the_working_folder_a_relative_path_starts_in(tmp_
     message = str(err.value)
     assert message.startswith("No image file at my_wasp.jpg") and f"working folder, {tmp_path})" in message
     assert "\n" not in message and "full path" in message
+
+
+def test_an_upload_in_memory_loads_like_a_file_and_a_bad_one_is_named() -> None:
+    """Notebook 05's own-photo upload: bytes in io.BytesIO, transparency on white, one line naming the upload."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (6, 4), (0, 0, 0, 0)).save(buffer, "PNG")
+    img = load_rgb_image(io.BytesIO(buffer.getvalue()), name="my_wasp.png")
+    assert img.mode == "RGB" and img.size == (6, 4) and img.getpixel((0, 0)) == (255, 255, 255)
+    with pytest.raises(ValueError, match=r"^my_wasp\.png is not a readable image"):
+        load_rgb_image(io.BytesIO(b"<html>not a photo</html>"), name="my_wasp.png")

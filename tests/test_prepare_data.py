@@ -207,6 +207,23 @@ def test_failed_download_says_how_to_work_offline(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_full_disk_during_a_download_is_not_called_offline(tmp_path: Path, monkeypatch) -> None:
+    """ENOSPC while torch.hub writes the download is the disk's fault: the OSError goes on to the callers, which
+    word it (the data tool: free space or COURSE_DATA_DIR; load_vgg16: TORCH_HOME), instead of "Offline?"."""
+    import errno
+
+    import torch.hub
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path))
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", full)
+    artifact = _artifact(tmp_path)
+    with pytest.raises(OSError) as err:
+        fetch.prepare_file(artifact, tmp_path, mirror=None)
+    assert err.value.errno == errno.ENOSPC and not isinstance(err.value, DataToolError)
+
+
 def test_a_wrong_mirror_path_is_harmless_until_a_file_is_needed(tmp_path: Path) -> None:
     gone = Mirror(tmp_path / "does-not-exist")
     with pytest.raises(DataToolError, match="does-not-exist does not exist, and x.zip is needed"):

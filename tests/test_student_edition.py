@@ -113,3 +113,10 @@ def test_after_make_test_only_the_first_and_changed_student_notebooks_run(tmp_pa
     assert "02.ipynb: the same code as" in err and "04.ipynb" in err and "03.ipynb" not in err
     assert main(["--to-run", str(teacher), str(student / "03.ipynb")]) == 0  # the first runs end to end
     assert capsys.readouterr().out.strip() == str(student / "03.ipynb")
+
+
+def test_to_run_names_a_student_notebook_without_its_teacher_copy_in_one_line(tmp_path: Path, capsys) -> None:
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), tmp_path / "99_gone.ipynb")
+    assert main(["--to-run", str(tmp_path / "teacher"), str(tmp_path / "99_gone.ipynb")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "99_gone.ipynb" in err and "make student" in err and len(err.splitlines()) == 1

@@ -3,6 +3,7 @@ notes' bugs are fixed: labels come from the folder's name, images become RGB, no
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -77,12 +78,14 @@ def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR)
     return path_list
 
 
-def load_rgb_image(path: str | Path) -> Image.Image:
-    """An RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and float grayscale scaled to 8 bits).
+def load_rgb_image(path: str | Path | BinaryIO, name: str | None = None) -> Image.Image:
+    """An RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and float grayscale scaled to 8 bits)
+    from a file, or from an open binary file (an upload's bytes in ``io.BytesIO``) that messages call ``name``.
     Raises ``ValueError`` naming the file if it is missing, not an image, truncated, or too large for PIL."""
-    path = Path(path)
+    source = path if hasattr(path, "read") else Path(path)
+    path = source if isinstance(source, Path) else (name or "the uploaded image")
     try:
-        with Image.open(path) as img:
+        with Image.open(source) as img:
             img.load()  # read the pixels now, so a truncated file fails here
             img = ImageOps.exif_transpose(img)
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
@@ -107,7 +110,7 @@ def load_rgb_image(path: str | Path) -> Image.Image:
                          "megapixels, a guard against decompression bombs): shrink it (the model sees 224 x 224 "
                          "pixels), or if you trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first.") from None
     except FileNotFoundError:
-        where = "" if path.is_absolute() else f" (a relative path starts in the working folder, {Path.cwd()})"
+        where = "" if Path(path).is_absolute() else f" (a relative path starts in the working folder, {Path.cwd()})"
         raise ValueError(f"No image file at {path}{where}: check the name, or give the full path. A picture of "
                          "the data set? `python -m utils.prepare_data --verify` names what is missing.") from None
     except UnidentifiedImageError:

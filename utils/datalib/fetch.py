@@ -1,6 +1,7 @@
 """Put the course's files in place, from a mirror folder if it has them, else downloaded; staged in a ``.fetch-*``
 folder and moved in only once their SHA-256 (the data set: file by file) checks out. Also writes a mirror."""
 
+import errno
 import os
 import shutil
 import socket
@@ -19,6 +20,8 @@ from utils.errors import DataToolError, DownloadError
 from utils.settings import paths
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR
 from utils.settings.progress import tqdm
+
+DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 #: Where to go instead when the data folder's disk is full or read-only.
 DATA_ELSEWHERE = f"set {DATA_DIR_VAR}=DIR to another folder (the notebooks and the data tool both read it)"
@@ -145,6 +148,8 @@ def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, sha256_prefix
         socket.setdefaulttimeout(60)  # a download that stalls on a half-working network gives up
         download_url_to_file(url, str(dest), hash_prefix=sha256_prefix, progress=progress)
     except (OSError, ValueError) as err:
+        if getattr(err, "errno", None) in DISK_ERRNOS:
+            raise  # the disk, not the network: the callers word it (prepare_data, load_vgg16)
         fix = (f"The mirror {mirror.root} has no {name}: add it there (`make mirror DIR=...` on a machine that "
                "has the data)" if mirror else f"Offline? Use a course mirror: --mirror DIR or {MIRROR_VAR}=DIR")
         raise DownloadError(f"could not download {url} ({getattr(err, 'reason', err)}). {fix}.") from None

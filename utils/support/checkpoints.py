@@ -37,8 +37,11 @@ def _is_state_dict(obj: object) -> bool:
 
 def _is_safetensors(path: Path) -> bool:
     # A safetensors file starts with the length of its JSON header (8 bytes, little-endian), then "{".
-    with open(path, "rb") as fh:
-        head = fh.read(9)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(9)
+    except OSError:  # unreadable: _unreadable reports the load's own error
+        return False
     return len(head) == 9 and head[8:] == b"{" and int.from_bytes(head[:8], "little") < path.stat().st_size
 
 
