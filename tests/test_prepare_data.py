@@ -540,3 +540,15 @@ def test_hub_folder_is_worked_out_as_torch_does(tmp_path: Path, monkeypatch) -> 
         monkeypatch.delenv("TORCH_HOME", raising=False)
         monkeypatch.setenv(var, str(value))
         assert artifacts.hub_checkpoints_dir() == Path(torch.hub.get_dir()) / "checkpoints"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys) -> None:
+    from utils import prepare_data
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(prepare_data, "_run", stopped)
+    assert prepare_data.main([]) == 130
+    err = capsys.readouterr().err
+    assert err.startswith("interrupted: nothing half-fetched was kept") and len(err.splitlines()) == 1

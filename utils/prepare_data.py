@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         line = _os_error_line(err, data_dir)
     except ValueError as err:  # e.g. a damaged manifest
         line = f"{err}. Restore the file (git checkout -- utils/manifests) and run again."
+    except KeyboardInterrupt:  # Ctrl-C: every file is fetched into a temporary folder and moved in only when whole
+        print("interrupted: nothing half-fetched was kept; run the same command again to go on.", file=sys.stderr)
+        return 130
     print(f"error: {line}", file=sys.stderr)
     return 1
 
