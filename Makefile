@@ -21,8 +21,9 @@ TORCH_CPU_INDEX = https://download.pytorch.org/whl/cpu
 # (tests/test_notebooks_clean.py reads this line).
 KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
-# Where the notebooks save in full mode (COURSE_OUTPUT_DIR moves it), for `make clean` and `make purge`.
-WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(COURSE_OUTPUT_DIR)/weights,weights)
+# Where the notebooks save in full mode (COURSE_OUTPUT_DIR moves it; a hub sets "~/vgg16-course"), for `make clean`
+# and `make purge`.
+WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_OUTPUT_DIR))/weights,weights)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge \

@@ -75,3 +75,27 @@ def test_make_clean_removes_generated_things_and_keeps_weights(tmp_path: Path) -
                    env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TORCH_HOME": str(tmp_path / "torch")})
     assert [n for n in made if (tmp_path / n).exists()] == []
     assert all((tmp_path / n).read_text() == n for n in kept)
+
+
+def test_make_purge_finds_a_hubs_tilde_output_folder_and_deletes_nothing_unasked(tmp_path: Path) -> None:
+    """A hub sets COURSE_OUTPUT_DIR=~/vgg16-course (jupyterhub_config.py); make must look where the course saves."""
+    import shutil
+    import subprocess
+
+    shutil.copy(REPO_ROOT / "Makefile", tmp_path / "Makefile")
+    weights = tmp_path / "home" / "vgg16-course" / "weights"
+    weights.mkdir(parents=True)
+    (weights / "weights_fine_tuning.pth").write_text("mine")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "COURSE_OUTPUT_DIR": "~/vgg16-course"}
+    out = subprocess.run(["make", "-s", "purge"], cwd=tmp_path, input="n\n", text=True, capture_output=True,
+                         env=env, check=True).stdout
+    assert "weights_fine_tuning.pth" in out and "Nothing deleted." in out
+    assert (weights / "weights_fine_tuning.pth").read_text() == "mine"
+
+
+def test_make_run_saves_into_build_run_never_into_weights() -> None:
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "run"], cwd=REPO_ROOT, text=True, capture_output=True, check=True).stdout
+    (execute,) = [line for line in dry.splitlines() if "nbconvert --to notebook --execute" in line]
+    assert f'COURSE_OUTPUT_DIR="{REPO_ROOT / "build" / "run"}"' in execute
