@@ -129,7 +129,7 @@ $(HUB_PROXY): classroom/proxy/package.json classroom/proxy/package-lock.json
 	touch $@
 
 hub-check: data $(HUB_STAMP) $(HUB_PROXY)  ## the course on a real JupyterHub here: 3 learners at once (as root)
-	$(PY) classroom/hub_check.py
+	$(PY) -m classroom.hub_check
 
 lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after testing it)
 	{ grep '^#' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.txt.new

@@ -1,18 +1,8 @@
 """classroom/: the zero-to-jupyterhub values use only the chart's documented names, the hub configuration only
-JupyterHub's own settings, and ``make hub-check`` removes its users and their processes when it fails."""
+JupyterHub's own settings (``make hub-check``'s own tests: tests/test_hub_check.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import pwd
-import secrets
-import shutil
-import stat
-import subprocess
-import sys
-import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -81,57 +71,3 @@ def test_jupyterhub_config_sets_only_spawner_settings_that_exist(monkeypatch: py
     assert config.Spawner.environment.get_value({}) == {
         "COURSE_DATA_DIR": "/srv/elsewhere/data", "TORCH_HOME": "/srv/elsewhere/torch",
         "COURSE_OUTPUT_DIR": "~/vgg16-course", "OMP_NUM_THREADS": "2"}
-
-
-def load_hub_check():
-    spec = importlib.util.spec_from_file_location("hub_check", CLASSROOM / "hub_check.py")
-    module = sys.modules["hub_check"] = importlib.util.module_from_spec(spec)  # dataclasses look it up there
-    spec.loader.exec_module(module)
-    return module
-
-
-root_only = pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("useradd"),
-                               reason="creates a system user: needs root (CI runs as root)")
-
-
-@pytest.fixture
-def open_dir():
-    """A folder other users may enter (pytest's tmp_path is 0700), removed afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="hub-check-test-", dir="/srv" if Path("/srv").is_dir() else None))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@root_only
-def test_a_learner_can_run_the_staged_python_of_a_closed_venv(tmp_path: Path, open_dir: Path):
-    hub_check = load_hub_check()
-    (closed := tmp_path / "closed").mkdir(mode=0o700)  # like a clone under /root
-    (closed / "venv" / "bin").mkdir(parents=True)  # a venv as `python -m venv` makes it, without packages
-    cfg = f"home = {Path(sys._base_executable).parent}\ninclude-system-site-packages = false\n"
-    (closed / "venv" / "pyvenv.cfg").write_text(cfg)
-    (closed / "venv" / "bin" / "python").symlink_to(sys._base_executable)
-    python, env = hub_check.stage_environment(closed / "venv", open_dir / "env")
-    subprocess.run(["chmod", "-R", "a+rX", str(open_dir / "env")], check=True)
-    name = f"hubtest-{secrets.token_hex(3)}"
-    with hub_check.throwaway_users([name], open_dir):
-        run = subprocess.run([str(python), "-c", "import sys; print(sys.prefix)"], user=name, env=env,
-                             capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert Path(run.stdout.strip()) == python.parent.parent != (closed / "venv")
-    assert (closed / "venv" / "pyvenv.cfg").read_text() == cfg  # the original, not written through a hard link
-
-
-@root_only
-def test_hub_check_removes_its_users_and_their_processes_when_it_fails(tmp_path: Path):
-    hub_check = load_hub_check()
-    name = f"hubtest-{secrets.token_hex(3)}"
-    tmp_path.chmod(0o755)
-    with pytest.raises(RuntimeError, match="the check failed here"), hub_check.throwaway_users([name], tmp_path):
-        uid = pwd.getpwnam(name).pw_uid
-        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o700  # a private home, as TLJH makes them
-        sleeper = subprocess.Popen(["sleep", "600"], user=name)  # a learner's process still running
-        threading.Thread(target=sleeper.wait, daemon=True).start()  # reaped once killed
-        raise RuntimeError("the check failed here")
-    assert name not in {user.pw_name for user in pwd.getpwall()}
-    assert not (tmp_path / name).exists() and hub_check.processes_of(uid) == []

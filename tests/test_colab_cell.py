@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import nbformat
 import pytest
 
 from classroom import colab_cells
+from classroom.hub_check.staging import publish_working_tree
 
 # Runs in the kernel before the cell: Colab's module, and subprocess.run that records every command and only
 # pretends to run pip (a real install would repoint this environment's `utils` at the temporary clone).
@@ -50,20 +50,6 @@ def test_outside_colab_the_cell_does_nothing(monkeypatch: pytest.MonkeyPatch) ->
     assert set(namespace) == {"__builtins__", "sys"} and os.getcwd() == cwd
 
 
-def _copy_of_this_repository(repo_root: Path, dest: Path) -> Path:
-    """A git repository holding this working tree's files (committed or not, ignored files left out)."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=repo_root,
-                           capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, files):
-        if (repo_root / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(repo_root / name, dest / name)
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
-        subprocess.run([*git, *command], cwd=dest, check=True)
-    return dest
-
-
 def _outputs(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") + o.get("evalue", "") for o in cell.outputs)
 
@@ -76,7 +62,7 @@ def test_on_colab_the_cell_clones_installs_prepares_and_imports_the_course(
         pytest.skip("needs a data mirror: set COURSE_DATA_MIRROR (.ci/run does)")
     if not (repo_root / ".git").exists():
         pytest.skip("needs a git checkout of the course")
-    source_repo = _copy_of_this_repository(repo_root, tmp_path / "published")
+    source_repo = publish_working_tree(repo_root, tmp_path / "published")  # as make hub-check publishes it
     clone = tmp_path / "content" / "vgg16-course"
     url, location = colab_cells.repo_url(), 'Path("/content/vgg16-course")'
     cell = colab_cells.cell_source()
