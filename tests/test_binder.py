@@ -43,7 +43,8 @@ def test_binder_requirements_are_cpu_torch_the_lock_and_the_course(repo_root: Pa
     binder = repo_root / "binder"
     lines = [line.split("#")[0].strip() for line in (binder / "requirements.txt").read_text().splitlines()]
     cpu_index = re.search(r"^TORCH_CPU_INDEX\s*=\s*(\S+)", (repo_root / "Makefile").read_text(), re.M)[1]
-    assert [line for line in lines if line] == [f"--extra-index-url {cpu_index}", "-c ../constraints.txt", "-e ."]
+    expected = [f"--extra-index-url {cpu_index}", "-c ../constraints.txt", ".[classroom]"]  # installed, not -e
+    assert [line for line in lines if line] == expected
     assert (binder / "../constraints.txt").is_file()  # pip reads -c relative to the requirements file
 
 

@@ -1,5 +1,6 @@
-"""classroom/: the zero-to-jupyterhub values use only the chart's documented names, the hub configuration only
-JupyterHub's own settings (``make hub-check``'s own tests: tests/test_hub_check.py)."""
+"""classroom/: the zero-to-jupyterhub values pass the chart's own schema (merged over its defaults, as helm does)
+and set what the guide promises; the hub configuration only JupyterHub's own settings (``make hub-check``'s own
+tests: tests/test_hub_check.py; the image's: tests/test_hub_image.py)."""
 
 from __future__ import annotations
 
@@ -10,47 +11,58 @@ import yaml
 
 CLASSROOM = Path(__file__).resolve().parents[1] / "classroom"
 
-#: The chart's value paths this course sets, each looked up in the zero-to-jupyterhub chart's schema,
-#: jupyterhub/values.schema.yaml at tag 4.4.0 (commit 5c5f5df751588a68a7781ead01d0f62e88e2e72f), rendered at
-#: https://z2jh.jupyter.org/en/stable/resources/reference.html. A path ending in ``.*`` is free-form below that
-#: point in the schema: extraEnv (environment variables), extraVolumes/extraVolumeMounts (Kubernetes' own objects).
-DOCUMENTED = {
-    "singleuser.image.name", "singleuser.image.tag", "singleuser.image.pullPolicy", "singleuser.defaultUrl",
-    "singleuser.extraEnv.*", "singleuser.memory.guarantee", "singleuser.memory.limit", "singleuser.cpu.guarantee",
-    "singleuser.cpu.limit", "singleuser.storage.capacity", "singleuser.storage.extraVolumes.*",
-    "singleuser.storage.extraVolumeMounts.*", "singleuser.startTimeout",
-    "cull.enabled", "cull.timeout", "cull.every", "cull.maxAge", "cull.users",
-    "prePuller.hook.enabled", "prePuller.continuous.enabled",
-    "scheduling.userScheduler.enabled", "scheduling.podPriority.enabled", "scheduling.userPlaceholder.enabled",
-    "scheduling.userPlaceholder.replicas",
-}
+Z2JH = CLASSROOM / "z2jh"  # the chart's values.yaml and values.schema.yaml, tag 4.4.0 (z2jh/README.md)
 
 
-def key_paths(tree: dict, prefix: str = "") -> list[str]:
-    """Every leaf of a nested mapping as a dotted path (lists are leaves: Kubernetes objects)."""
-    return [path for key, value in tree.items() for path in
-            (key_paths(value, f"{prefix}{key}.") if isinstance(value, dict) and value else [f"{prefix}{key}"])]
+def helm_merge(chart: dict, ours: dict) -> dict:
+    """``ours`` over ``chart`` as ``helm --values`` merges them: mappings key by key, anything else replaced,
+    a null deleting the chart's key."""
+    merged = dict(chart)
+    for key, value in ours.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = helm_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
-def is_documented(path: str) -> bool:
-    return path in DOCUMENTED or any(path.startswith(p[:-1]) for p in DOCUMENTED if p.endswith(".*"))
+def schema_errors(ours: dict) -> list[str]:
+    """What the chart's schema finds wrong in its values with ``ours`` merged over them, as helm checks them."""
+    jsonschema = pytest.importorskip("jsonschema")  # a Jupyter dependency (jupyter_events, nbformat)
+    schema = yaml.safe_load((Z2JH / "values.schema.yaml").read_text())
+    values = helm_merge(yaml.safe_load((Z2JH / "values.yaml").read_text()), ours)
+    validator = jsonschema.Draft7Validator(schema)
+    return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(values)]
 
 
-def test_key_check_catches_a_typo():
-    assert is_documented("singleuser.memory.limit") and is_documented("singleuser.extraEnv.TORCH_HOME")
-    assert not is_documented("singleuser.memory.limt") and not is_documented("singleuser.extraenv.TORCH_HOME")
+def config_yaml() -> dict:
+    return yaml.safe_load((CLASSROOM / "config.yaml").read_text())
 
 
-def test_config_yaml_uses_only_documented_keys():
-    values = yaml.safe_load((CLASSROOM / "config.yaml").read_text())
-    assert [path for path in key_paths(values) if not is_documented(path)] == []
+def test_config_yaml_is_valid_for_the_chart() -> None:
+    assert schema_errors(config_yaml()) == []
 
 
-def test_config_yaml_sets_what_the_guide_promises():
-    user = yaml.safe_load((CLASSROOM / "config.yaml").read_text())["singleuser"]
+@pytest.mark.parametrize(("typo", "where"), [
+    ({"singleuser": {"memory": {"limt": "6G"}}}, "singleuser.memory"),
+    ({"singleuser": {"extraenv": {"TORCH_HOME": "/srv"}}}, "singleuser"),
+    ({"singleuser": {"lifecycleHooks": {"postStrat": {}}}}, "singleuser.lifecycleHooks"),
+    ({"cull": {"timeout": "an hour"}}, "cull.timeout"),
+    ({"hub": {"config": {"authenticator": {"admin_users": ["teacher"]}}}}, "hub.config"),
+], ids=["key", "case", "hook", "type", "class-name"])
+def test_the_schema_check_catches_a_mistake(typo: dict, where: str) -> None:
+    errors = schema_errors(helm_merge(config_yaml(), typo))
+    assert errors and all(e.startswith(f"{where}: ") for e in errors), errors
+
+
+def test_config_yaml_sets_what_the_guide_promises() -> None:
+    values = config_yaml()
+    user = values["singleuser"]
     assert user["image"]["tag"] not in ("", "latest")
-    assert user["extraEnv"] == {"COURSE_DATA_DIR": "/srv/vgg16-course/data", "TORCH_HOME": "/srv/vgg16-course/torch",
-                                "COURSE_OUTPUT_DIR": "/home/jovyan/vgg16-course",
+    # COURSE_DATA_DIR and TORCH_HOME come from the image (binder/start), which keeps a value set here.
+    assert user["extraEnv"] == {"COURSE_OUTPUT_DIR": "/home/jovyan/vgg16-course",
                                 "OMP_NUM_THREADS": str(user["cpu"]["limit"])}
     gib = {"G": 1, "M": 1 / 1024}
     memory = {k: float(v[:-1]) * gib[v[-1]] for k, v in user["memory"].items()}
@@ -58,6 +70,27 @@ def test_config_yaml_sets_what_the_guide_promises():
     (shm,) = user["storage"]["extraVolumes"].values()
     (mount,) = user["storage"]["extraVolumeMounts"].values()
     assert shm["emptyDir"]["medium"] == "Memory" and mount == {"name": shm["name"], "mountPath": "/dev/shm"}
+    assert values["hub"]["config"]["Authenticator"]["admin_users"] == ["teacher"]
+    assert "authenticator_class" not in values["hub"]["config"].get("JupyterHub", {})  # an example, commented
+
+
+def test_each_server_pulls_the_course_into_the_output_folder_and_opens_notebook_01(repo_root: Path) -> None:
+    user = config_yaml()["singleuser"]
+    shell, flag, command = user["lifecycleHooks"]["postStart"]["exec"]["command"]
+    assert (shell, flag) == ("sh", "-c") and command.endswith(" || true")  # a failed pull must not stop the server
+    program, url, branch, target = command.removesuffix(" || true").split()
+    assert (program, branch) == ("gitpuller", "main") and url.startswith("https://")
+    assert target.replace("$HOME", "/home/jovyan").strip('"') == user["extraEnv"]["COURSE_OUTPUT_DIR"]
+    first = sorted((repo_root / "notebooks").glob("01_*.ipynb"))[0].name
+    assert user["defaultUrl"] == f"/lab/tree/vgg16-course/notebooks/{first}"
+
+
+def test_the_gpu_profile_asks_for_one_gpu_next_to_the_cpu_default() -> None:
+    cpu, gpu = config_yaml()["singleuser"]["profileList"]
+    assert cpu["default"] is True and "kubespawner_override" not in cpu
+    override = gpu["kubespawner_override"]
+    assert override["extra_resource_limits"] == {"nvidia.com/gpu": "1"}
+    assert override["image"].endswith("-cuda")  # the CPU image's PyTorch cannot use a GPU (repo2docker_config.py)
 
 
 def test_jupyterhub_config_sets_only_spawner_settings_that_exist(monkeypatch: pytest.MonkeyPatch):
