@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -56,9 +57,18 @@ def test_missing_data_folder_names_the_folder_and_the_fix(tmp_path: Path) -> Non
     assert str(tmp_path / "nowhere") in str(err.value)
 
 
-def test_unknown_phase_is_refused() -> None:
+def test_unknown_phase_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="'train' or 'val'"):
-        make_datapath_list("test")
+        make_datapath_list("test", root=tmp_path)
+
+
+def test_the_data_folder_is_always_passed_in() -> None:
+    # No folder is bound at import time: every caller says which data set it lists.
+    defaults = [p.name for p in inspect.signature(make_datapath_list).parameters.values()
+                if p.default is not inspect.Parameter.empty]
+    assert defaults == []
+    with pytest.raises(TypeError, match="root"):
+        make_datapath_list("train")  # type: ignore[call-arg]
 
 
 # --------------------------------------------------------------------------- synthetic trees

@@ -12,7 +12,6 @@ import torch.utils.data as data
 from PIL import Image, ImageOps, UnidentifiedImageError
 from torchvision import transforms
 
-from utils.settings.paths import HYMENOPTERA_DIR
 
 SIZE = 224  # VGG16's input size
 #: ImageNet per-channel mean and standard deviation (R, G, B), used by every pretrained torchvision model.
@@ -63,18 +62,21 @@ class ImageTransform:
         return self.data_transform[phase](img)
 
 
-def make_datapath_list(phase: str = "train", root: str | Path = HYMENOPTERA_DIR) -> list[str]:
-    """The sorted image files under ``root/phase/<class>/``; ``FileNotFoundError`` with the fix if there are none."""
+def make_datapath_list(phase: str, root: str | Path) -> list[str]:
+    """The sorted image files under ``root/phase/<class>/`` (``phase`` "train" or "val"; ``root`` the data set's
+    folder, e.g. ``ctx.paths.hymenoptera_dir``); ``FileNotFoundError`` with the fix if there are none."""
     if phase not in ("train", "val"):
         raise ValueError(f"phase must be 'train' or 'val', not {phase!r}")
     phase_dir = Path(root) / phase
     if not phase_dir.is_dir():
         raise FileNotFoundError(f"{phase_dir} does not exist. Prepare the data first: `make data` "
                                 "or `python -m utils.prepare_data` (offline: add --mirror DIR).")
-    path_list = sorted(str(p) for p in phase_dir.glob("*/*") if p.suffix.lower() in IMAGE_EXTENSIONS)
+    files = phase_dir.glob("*/*")  # every file in every class folder
+    path_list = sorted(str(p) for p in files if p.suffix.lower() in IMAGE_EXTENSIONS)
     if not path_list:
-        raise FileNotFoundError(f"{phase_dir} holds no .jpg/.jpeg/.png images in class folders. "
-                                "Re-run `python -m utils.prepare_data --verify` to see what is missing.")
+        raise FileNotFoundError(f"{phase_dir} holds no .jpg/.jpeg/.png images in class "
+                                "folders. Re-run `python -m utils.prepare_data --verify` "
+                                "to see what is missing.")
     return path_list
 
 

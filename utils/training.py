@@ -106,11 +106,13 @@ class History:
 
 
 def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
-                      optimizer: optim.Optimizer, num_epochs: int, device: torch.device | str = "cpu") -> History:
+                      optimizer: optim.Optimizer, num_epochs: int,
+                      device: torch.device | str = "cpu") -> History:
     """Notebook 03's loop (the book's, on ``device``, in fp32): returns the :class:`History`, also kept as
     ``net.history``; ``net`` ends in eval mode, even if stopped."""
     net.to(device)
-    history = net.history = History()  # kept on the network too: a stopped run still says what happened
+    history = History()
+    net.history = history  # kept on the network too: a stopped run still says what happened
     try:
         for epoch in range(num_epochs + 1):
             print(f"Epoch {epoch}/{num_epochs}")
@@ -124,12 +126,12 @@ def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader]
                         outputs = net(inputs)                        # (B, 2) logits
                         loss = criterion(outputs, labels)            # mean loss of the batch
                         preds = outputs.argmax(dim=1)                # (B,) predicted classes
-                        if phase == "train":                         # inside the batch loop: every batch
+                        if phase == "train":                         # every batch trains
                             loss.backward()
                             optimizer.step()
                             history.batches_trained += 1
-                    epoch_loss += loss.item() * inputs.size(0)                # a Python float
-                    epoch_corrects += int((preds == labels).sum().item())    # a Python int, not a tensor
+                    epoch_loss += loss.item() * inputs.size(0)             # a Python float
+                    epoch_corrects += int((preds == labels).sum().item())  # an int, not a tensor
                 # Still inside the phase loop: the statistics of this phase.
                 n = len(dataloaders_dict[phase].dataset)
                 history.records.append(EpochStats(epoch, phase, epoch_loss / n, epoch_corrects / n,
@@ -139,8 +141,9 @@ def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader]
     finally:  # however the loop ends, the stop button included
         net.eval()
         if not history.finished:
-            print(f"Stopped after {history.batches_trained} of {num_epochs * len(dataloaders_dict['train'])} "
-                  "training batches: the network is only partly trained.")
+            planned = num_epochs * len(dataloaders_dict["train"])
+            print(f"Stopped after {history.batches_trained} of {planned} training batches: "
+                  "the network is only partly trained.")
     return history
 
 
