@@ -31,7 +31,7 @@ WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_OUTPUT_DIR))
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror wheelhouse lock clean purge \
-	colab-cells student student-test site hub-check
+	colab-cells student student-test student-branch binder-branch site hub-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -118,8 +118,19 @@ student-test: student data  ## execute the student edition in smoke mode (nbmake
 	  run="$$($(PY) -m classroom.student_edition --to-run notebooks build/student/*.ipynb)" && [ -n "$$run" ]; fi && \
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 $$run
 
-site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
-	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
+# STUDENT=1: the site of the student edition (the solutions left out, outputs kept).
+site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/ (STUDENT=1: no solutions)
+	rm -rf build/site    # a page of a solution-bearing site must not linger in a student one
+	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md \
+		$(if $(STUDENT),--student)
+
+# The branches learners and Binder use, committed from HEAD with git plumbing: your working tree, index and branch
+# stay as they are; push them yourself (git push origin student binder).
+student-branch: $(STAMP)  ## commit the student edition (no solutions, no tests/) to the branch student, for nbgitpuller and Colab
+	$(PY) -m classroom.branches student
+
+binder-branch: $(STAMP)  ## commit what Binder builds from (binder/, utils/, requirements) to the branch binder
+	$(PY) -m classroom.branches binder
 
 benchmark: data  ## speed here: the course's choice and why, against the book's fp32 loop (forward, steps, loading)
 	$(PY) -m utils.tools.benchmark
