@@ -6,8 +6,11 @@ into ``DIR/wheels`` of a course mirror. `make setup` installs from ``$COURSE_DAT
     python -m classroom.wheelhouse DIR --torch cpu              # PyTorch's CPU-only wheels (0.2 GB instead of 4 GB)
     python -m classroom.wheelhouse DIR --platform win_amd64     # for the room's machines, not this one
 
-``--platform`` takes pip's platform tags (``manylinux_2_28_x86_64``, ``win_amd64``, ``macosx_11_0_arm64``); the
-room's Python is 3.11 unless ``--python-version`` says otherwise. What it downloads: ``requirements.txt``, the
+``--platform`` takes pip's platform tags, comma-separated (``win_amd64``, ``macosx_11_0_arm64``); the room's Python
+is 3.11 unless ``--python-version`` says otherwise. pip evaluates the packages' environment markers for the machine
+it runs on, not for ``--platform``: from Linux, torch's CUDA build asks for its Linux-only NVIDIA packages even for
+``win_amd64`` and the download fails. With ``--torch cpu`` there are none; otherwise run it on a machine like the
+room's. What it downloads: ``requirements.txt``, the
 extras ``lab``, ``dev`` and ``classroom`` of ``pyproject.toml``, and the build tools ``pip install -e .`` needs
 (setuptools) and pip itself, each pinned by ``constraints.txt`` where the lock names it.
 """
@@ -43,18 +46,22 @@ def download_commands(out: Path, platform: str | None = None, python_version: st
     """The ``pip download`` commands that fill ``out`` (the first fetches CPU torch when ``torch == "cpu"``)."""
     pip = [sys.executable, "-m", "pip", "download", "--dest", str(out), "-c", str(repo_root / "constraints.txt")]
     if platform:  # another machine's wheels: binary only, since nothing can be built for it here
-        pip += ["--platform", platform, "--python-version", python_version, "--only-binary=:all:"]
+        pip += [arg for tag in platform.split(",") for arg in ("--platform", tag.strip())]
+        pip += ["--python-version", python_version, "--only-binary=:all:"]
     commands = []
     if torch == "cpu":
         commands.append([*pip, "--no-deps", "--index-url", TORCH_CPU_INDEX, "torch", "torchvision"])
-    commands.append([*pip, *requirements(repo_root)])
+    # --find-links: the CPU torch just downloaded (2.14.1+cpu satisfies the lock's ==2.14.1, and a local version
+    # wins over PyPI's) brings its own dependencies, not the CUDA build's NVIDIA packages.
+    commands.append([*pip, "--find-links", str(out), *requirements(repo_root)])
     return commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classroom.wheelhouse", description=__doc__.split("\n")[0])
     parser.add_argument("mirror", type=Path, help="the course mirror (make mirror DIR=...); wheels go to DIR/wheels")
-    parser.add_argument("--platform", help="pip's platform tag of the room's machines (default: this machine's)")
+    parser.add_argument("--platform", help="pip's platform tags of the room's machines, comma-separated (default: "
+                        "this machine's)")
     parser.add_argument("--python-version", default="3.11", help="the room's Python (with --platform; default 3.11)")
     parser.add_argument("--torch", choices=["", "cpu"], default="", help="cpu: PyTorch's CPU-only wheels")
     args = parser.parse_args(argv)
