@@ -269,3 +269,12 @@ def test_the_address_has_one_spelling(repo_root: Path, name: str) -> None:
     others = ("github.com/ORG/", "github.com%2FORG%2F", "https://HUB/", "registry.example.org", "<this repository>")
     for other in others:
         assert other not in text, f"{name} spells the address {other!r}: write {colab_cells.repo_url()} instead"
+
+
+def test_the_guide_s_nbgitpuller_link_pulls_the_student_branch_of_the_address(repo_root: Path) -> None:
+    guide = (repo_root / "classroom" / "README.md").read_text(encoding="utf-8")
+    link = colab_cells.nbgitpuller_path(colab_cells.repo_url(), "01_pretrained_vgg_inference.ipynb", "student")
+    assert f"https://<your hub>/hub/user-redirect/{link}" in guide
+    binder = colab_cells.binder_link(colab_cells.repo_url(), "01_pretrained_vgg_inference.ipynb")
+    assert binder.startswith(f"https://mybinder.org/v2/gh/{colab_cells.github_path(colab_cells.repo_url())}/binder?")
+    assert "urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252F" in binder  # encoded once more for Binder
