@@ -21,28 +21,33 @@ TORCH_CPU_INDEX = https://download.pytorch.org/whl/cpu
 # (tests/test_notebooks_clean.py reads this line).
 KERNEL_DISPLAY_NAME = Python 3 (VGG16 course)
 PIP_CONSTRAINTS = $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
+# An offline room: when the course mirror holds a wheelhouse (make wheelhouse DIR=...), `make setup` installs
+# every package from it and asks no index: COURSE_DATA_MIRROR=/media/usb/vgg16-course-mirror make setup
+WHEELS = $(if $(COURSE_DATA_MIRROR),$(wildcard $(patsubst %/,%,$(COURSE_DATA_MIRROR))/wheels))
+PIP_SOURCE = $(if $(WHEELS),--no-index --find-links "$(WHEELS)")
 # Where the notebooks save in full mode (COURSE_OUTPUT_DIR moves it; a hub sets "~/vgg16-course"), for `make clean`
 # and `make purge`.
 WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_OUTPUT_DIR))/weights,weights)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror lock clean purge \
-	colab-cells student student-test site hub-check
+.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror wheelhouse lock clean purge \
+	colab-cells student student-test student-branch binder-branch site hub-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml $(CONSTRAINTS) jupyter-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip
+	@$(if $(WHEELS),echo "Installing from the wheelhouse $(WHEELS) (--no-index: no internet needed)")
+	$(PY) -m pip install $(PIP_SOURCE) --upgrade pip
 ifeq ($(TORCH),cpu)
 	@# --no-deps: only torch and torchvision come from the CPU index; the next line brings their
 	@# dependencies from PyPI, and keeps this torch (its version satisfies the lock).
-	$(PY) -m pip install $(PIP_CONSTRAINTS) --no-deps --index-url $(TORCH_CPU_INDEX) torch torchvision
+	$(PY) -m pip install $(PIP_CONSTRAINTS) --no-deps $(or $(PIP_SOURCE),--index-url $(TORCH_CPU_INDEX)) torch torchvision
 else ifneq ($(TORCH),)
 	$(error TORCH=$(TORCH): use TORCH=cpu, or leave it empty for the default build)
 endif
-	$(PY) -m pip install $(PIP_CONSTRAINTS) -e ".[lab,dev]"  # the lessons, JupyterLab, the test tools
+	$(PY) -m pip install $(PIP_SOURCE) $(PIP_CONSTRAINTS) -e ".[lab,dev]"  # the lessons, JupyterLab, the test tools
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "$(KERNEL_DISPLAY_NAME)"
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter-settings/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -70,6 +75,12 @@ verify: $(STAMP)  ## re-check every data file on disk; names each missing or cha
 mirror: $(STAMP)  ## write a mirror folder for an offline classroom: make mirror DIR=/media/usb/course
 	@test -n "$(DIR)" || { echo "usage: make mirror DIR=/path/to/folder"; exit 2; }
 	$(PY) -m utils.prepare_data --export "$(DIR)"
+
+# The wheelhouse: every locked package for an offline room, into DIR/wheels of the course mirror (PLATFORM= the
+# room's pip platform tag, e.g. win_amd64, when it differs from this machine; TORCH=cpu: PyTorch's CPU wheels).
+wheelhouse: $(STAMP)  ## the locked Python packages into a mirror: make wheelhouse DIR=... [PLATFORM=...] [TORCH=cpu]
+	@test -n "$(DIR)" || { echo "usage: make wheelhouse DIR=/path/to/mirror [PLATFORM=win_amd64] [TORCH=cpu]"; exit 2; }
+	$(PY) -m classroom.wheelhouse "$(DIR)" $(if $(PLATFORM),--platform "$(PLATFORM)") $(if $(TORCH),--torch $(TORCH))
 
 lab: data  ## open the course in JupyterLab
 	$(JUPYTER) lab --notebook-dir="$(CURDIR)" $(LAB_ARGS) notebooks/01_pretrained_vgg_inference.ipynb
@@ -107,8 +118,19 @@ student-test: student data  ## execute the student edition in smoke mode (nbmake
 	  run="$$($(PY) -m classroom.student_edition --to-run notebooks build/student/*.ipynb)" && [ -n "$$run" ]; fi && \
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 $$run
 
-site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/
-	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
+# STUDENT=1: the site of the student edition (the solutions left out, outputs kept).
+site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/ (STUDENT=1: no solutions)
+	rm -rf build/site    # a page of a solution-bearing site must not linger in a student one
+	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md \
+		$(if $(STUDENT),--student)
+
+# The branches learners and Binder use, committed from HEAD with git plumbing: your working tree, index and branch
+# stay as they are; push them yourself (git push origin student binder).
+student-branch: $(STAMP)  ## commit the student edition (no solutions, no tests/) to the branch student, for nbgitpuller and Colab
+	$(PY) -m classroom.branches student
+
+binder-branch: $(STAMP)  ## commit what Binder builds from (binder/, utils/, requirements) to the branch binder
+	$(PY) -m classroom.branches binder
 
 benchmark: data  ## speed here: the course's choice and why, against the book's fp32 loop (forward, steps, loading)
 	$(PY) -m utils.tools.benchmark

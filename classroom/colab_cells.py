@@ -1,5 +1,7 @@
 """Put the Colab cell (``colab_first_cell.py``, with a short "why" before it) first in every notebook, and the
-"Open in Colab" and Binder badges into README.md, all with the repository address that cell names.
+"Open in Colab" and Binder badges into README.md, all with the repository address that cell names: the one
+place the address is kept. ``--repo-url`` also writes it wherever the docs and the hub files name it
+(``ADDRESSED``: the clone commands, the nbgitpuller link, the image ``ghcr.io/<owner>/<name>``).
 
     python -m classroom.colab_cells                      # make colab-cells
     python -m classroom.colab_cells --repo-url URL       # first set the address (https://github.com/OWNER/NAME)
@@ -12,7 +14,9 @@ origin`` when there is one.
 from __future__ import annotations
 
 import argparse
+import json
 import re
+import urllib.parse
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -25,9 +29,17 @@ from utils.settings.environment import REPO_ROOT
 CELL_FILE = Path(__file__).with_name("colab_first_cell.py")
 CODE_ID, WHY_ID = "colab-setup", "colab-why"
 WHY = ("**On Google Colab?** Run the next cell first: it fetches the course, installs it and prepares the data "
-       "(about a minute). Anywhere else it does nothing.")
+       "(about a minute), and can keep your results in Drive. Anywhere else it does nothing.")
+#: Colab shows the cell collapsed to its title and form (cellView), JupyterLab collapsed (source_hidden).
+CELL_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
 PLACEHOLDER = "OWNER"
 BRANCH = "main"
+#: Binder builds its image from this branch (binder/, utils/, the requirements: `make binder-branch`), and
+#: nbgitpuller brings the notebooks from ``BRANCH``: a change of the notebooks alone rebuilds nothing.
+BINDER_BRANCH = "binder"
+#: Files that name the repository; ``--repo-url`` rewrites the address in them (those missing are skipped).
+ADDRESSED = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md",
+             "classroom/config.yaml", "classroom/Dockerfile")
 BADGES_START = "<!-- launch-badges: `make colab-cells` writes this table -->"
 BADGES_END = "<!-- /launch-badges -->"
 _URL_LINE = re.compile(r'^(\s*REPO_URL = ")([^"]*)(")', re.M)
@@ -60,24 +72,70 @@ def origin_url(repo_root: Path = REPO_ROOT) -> str | None:
         return None
 
 
+def readdress(text: str, old_url: str, new_url: str) -> str:
+    """``text`` with the GitHub repository ``old_url`` replaced by ``new_url`` in each spelling the docs use:
+    ``github.com/OWNER/NAME``, URL-encoded in a link (``github.com%2FOWNER%2FNAME``), and the image
+    ``ghcr.io/owner/name`` (GitHub's registry, lower case)."""
+    old, new = github_path(old_url), github_path(new_url)
+    for before, after in ((f"github.com/{old}", f"github.com/{new}"),
+                          (f"github.com%2F{old.replace('/', '%2F')}", f"github.com%2F{new.replace('/', '%2F')}"),
+                          (f"ghcr.io/{old.lower()}", f"ghcr.io/{new.lower()}")):
+        text = re.sub(re.escape(before) + r"(?![\w-])", after, text)
+    return text
+
+
+def readdress_files(old_url: str, new_url: str, repo_root: Path = REPO_ROOT) -> list[str]:
+    """Rewrite the address in every ``ADDRESSED`` file; returns those changed."""
+    changed = []
+    for name in ADDRESSED:
+        path = repo_root / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if (new := readdress(text, old_url, new_url)) != text:
+                path.write_text(new, encoding="utf-8")
+                changed.append(name)
+    return changed
+
+
 def update_notebook(nb: nbformat.NotebookNode, source: str) -> bool:
-    """Make the Colab cell, after its "why", the first code cell (right after the title). Returns whether
-    ``nb`` changed."""
+    """Make the Colab cell, after its "why", the first code cell (right after the title), collapsed
+    (``CELL_METADATA``; other metadata kept). Returns whether ``nb`` changed."""
     ids = [cell.get("id") for cell in nb.cells]
     if CODE_ID not in ids:
-        nb.cells[1:1] = [nbformat.v4.new_markdown_cell(WHY, id=WHY_ID), nbformat.v4.new_code_cell(source, id=CODE_ID)]
+        code = nbformat.v4.new_code_cell(source, id=CODE_ID, metadata=json_copy(CELL_METADATA))
+        nb.cells[1:1] = [nbformat.v4.new_markdown_cell(WHY, id=WHY_ID), code]
         return True
     why, code = nb.cells[ids.index(CODE_ID) - 1], nb.cells[ids.index(CODE_ID)]
     if why.get("id") != WHY_ID or any(c.cell_type == "code" for c in nb.cells[:ids.index(CODE_ID)]):
         raise ValueError(f"the cell {CODE_ID!r} must follow the markdown cell {WHY_ID!r} and be the first code cell")
-    changed = (why.source, code.source) != (WHY, source)
-    why.source, code.source = WHY, source
+    metadata = {**code.metadata, "cellView": CELL_METADATA["cellView"],
+                "jupyter": {**code.metadata.get("jupyter", {}), **CELL_METADATA["jupyter"]}}
+    changed = (why.source, code.source, code.metadata) != (WHY, source, metadata)
+    why.source, code.source, code.metadata = WHY, source, nbformat.from_dict(metadata)
     return changed
+
+
+def json_copy(value: dict) -> nbformat.NotebookNode:
+    return nbformat.from_dict(json.loads(json.dumps(value)))
 
 
 def notebook_title(nb: nbformat.NotebookNode) -> str:
     """The first heading of the notebook's first cell, e.g. ``01 · A pretrained VGG16: ...``."""
     return nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
+
+
+def nbgitpuller_path(url: str, notebook: str, branch: str = BRANCH) -> str:
+    """The ``git-pull?...`` path (hub-relative) that clones or merges ``url``'s ``branch`` into ``~/vgg16-course``
+    and opens ``notebooks/<notebook>`` in JupyterLab."""
+    query = urllib.parse.urlencode({"repo": url, "branch": branch, "targetpath": "vgg16-course",
+                                    "urlpath": f"lab/tree/vgg16-course/notebooks/{notebook}"})
+    return f"git-pull?{query}"
+
+
+def binder_link(url: str, notebook: str, branch: str = BRANCH) -> str:
+    """mybinder.org builds ``BINDER_BRANCH`` (the environment) and nbgitpuller brings ``branch`` (the notebooks)."""
+    quoted = urllib.parse.quote(nbgitpuller_path(url, notebook, branch), safe="")
+    return f"https://mybinder.org/v2/gh/{github_path(url)}/{BINDER_BRANCH}?urlpath={quoted}"
 
 
 def badge_table(url: str, notebooks: dict[str, str]) -> str:
@@ -86,7 +144,7 @@ def badge_table(url: str, notebooks: dict[str, str]) -> str:
     rows = [BADGES_START, "| notebook | Colab | Binder |", "|---|---|---|"]
     for name, title in notebooks.items():
         colab = f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{name}"
-        binder = f"https://mybinder.org/v2/gh/{path}/{BRANCH}?urlpath=lab/tree/notebooks/{name}"
+        binder = binder_link(url, name)
         rows.append(f"| {title} | [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
                     f"({colab}) | [![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder}) |")
     return "\n".join([*rows, BADGES_END])
@@ -130,11 +188,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = origin_url() or url
     try:
         github_path(url)  # a clear error now rather than broken links
+        changed = []
         if url != repo_url() and not args.check:
+            changed = readdress_files(repo_url(), url)
             CELL_FILE.write_text(_URL_LINE.sub(lambda m: m[1] + url + m[3], CELL_FILE.read_text(encoding="utf-8")),
                                  encoding="utf-8")
             print(f"{CELL_FILE.relative_to(REPO_ROOT)}: REPO_URL = {url}")
-        changed = sync(write=not args.check)
+        changed += sync(write=not args.check)
     except ValueError as err:  # a URL that is not GitHub's, or a README/notebook without its markers
         print(f"error: {err}", file=sys.stderr)
         return 1

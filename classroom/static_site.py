@@ -2,6 +2,7 @@
 exporter, figures embedded), linked in order, with no script or style fetched from the internet.
 
     python -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md
+    python -m classroom.static_site --student ...                     # make site STUDENT=1: without the solutions
 
 Links between the pages stay in the site (``--markdown notebooks/README.md`` adds that file as a page); other
 relative links lead to the file in the repository (``REPO_URL`` of the Colab cell). Figures are embedded in the
@@ -24,6 +25,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from classroom.colab_cells import BRANCH, CODE_ID, WHY_ID, notebook_title, repo_url
+from classroom.student_edition import SolutionMarkupError, student_notebook
 
 # nbconvert's JupyterLab page without the three scripts it would fetch from a CDN (require.js for widgets,
 # MathJax, Mermaid); the pages need none of them.
@@ -79,11 +81,14 @@ def _write(exporter: HTMLExporter, nb: nbformat.NotebookNode, path: Path, title:
 
 
 def build_site(notebooks: Sequence[Path], out: Path, markdown: Sequence[Path] = (),
-               title: str = "VGG16 course") -> list[Path]:
+               title: str = "VGG16 course", student: bool = False) -> list[Path]:
     """Write ``index.html``, one page per notebook (in file-name order) and one per ``markdown`` file (e.g. the
-    notebooks' README) into ``out``; returns the files written."""
+    notebooks' README) into ``out``; ``student``: the notebooks' student edition (no solutions). Returns the files
+    written."""
     notebooks = sorted(notebooks, key=lambda p: p.name)
     books = [nbformat.read(path, as_version=4) for path in notebooks]
+    if student:
+        books = [student_notebook(nb, str(path))[0] for path, nb in zip(notebooks, books)]
     pages = [(page_name(path), notebook_title(nb)) for path, nb in zip(notebooks, books)]
     links = {path.name: page_name(path) for path in [*notebooks, *markdown]}
     items = [f"{i + 1}. **[{html.escape(name)}]({page})**  \n   {first_paragraph(nb)}"
@@ -115,13 +120,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", type=Path, help="executed notebooks (make run writes build/notebooks/)")
     parser.add_argument("--out", type=Path, required=True, help="the folder for the site")
     parser.add_argument("--markdown", nargs="*", type=Path, default=[], help="markdown files to add as pages")
+    parser.add_argument("--student", action="store_true", help="the student edition: solutions left out")
     args = parser.parse_args(argv)
     unexecuted = [p.name for p in args.notebooks
                   if not any(c.get("outputs") for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")]
     if unexecuted:
         print(f"error: {', '.join(unexecuted)} carry no outputs: execute them first (make run)", file=sys.stderr)
         return 1
-    written = build_site(args.notebooks, args.out, args.markdown)
+    try:
+        written = build_site(args.notebooks, args.out, args.markdown, student=args.student)
+    except SolutionMarkupError as err:
+        print(f"error: {err}. Fix the markup: <details><summary>Solution</summary> ... </details>", file=sys.stderr)
+        return 1
     print(f"{len(written)} pages in {args.out}: open {args.out / 'index.html'}")
     return 0
 

@@ -61,7 +61,8 @@ def test_scripts_are_executable_bash(repo_root: Path, name: str) -> None:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"COURSE_DATA_DIR", "TORCH_HOME", "PYTHONPATH"}}
+    dropped = {"COURSE_DATA_DIR", "TORCH_HOME", "COURSE_OUTPUT_DIR", "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return {**env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}", **extra}
 
 
@@ -71,6 +72,7 @@ def test_start_exports_the_baked_paths_and_runs_the_command(repo_root: Path, tmp
                            text=True, check=True).stdout.splitlines()
     assert f"COURSE_DATA_DIR={tmp_path}/share/vgg16-course/data" in shown
     assert f"TORCH_HOME={tmp_path}/share/vgg16-course/torch" in shown
+    assert f"COURSE_OUTPUT_DIR={Path.home()}/vgg16-course" in shown  # next to the notebooks nbgitpuller brings
     kept = subprocess.run([start, "env"], env=_env(NB_PYTHON_PREFIX=str(tmp_path), COURSE_DATA_DIR="/hub/data"),
                           capture_output=True, text=True, check=True).stdout.splitlines()
     assert "COURSE_DATA_DIR=/hub/data" in kept  # a hub's own setting wins

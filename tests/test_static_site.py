@@ -75,3 +75,16 @@ def test_unexecuted_notebooks_are_refused(tmp_path: Path, capsys) -> None:
     path = _notebook(tmp_path / "01_x.ipynb", "01 · X", "text", executed=False)
     assert main(["--out", str(tmp_path / "site"), str(path)]) == 1
     assert "01_x.ipynb carry no outputs: execute them first (make run)" in capsys.readouterr().err
+
+
+def test_the_student_site_leaves_the_solutions_out(site: Path, tmp_path: Path) -> None:
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    first = _notebook(src / "01_first.ipynb", "01 · First",
+                      "1. **Try.** Why?\n\n   <details><summary>Solution</summary>\n\n   Because 42.\n   </details>")
+    out = tmp_path / "student-site"
+    assert main(["--out", str(out), "--student", str(first)]) == 0
+    page = (out / "01_first.html").read_text()
+    assert "Try." in page and f"data:image/png;base64,{PNG.decode()}" in page  # the exercise and outputs stay
+    assert "Because 42" not in page and "Solution" not in page
+    assert "Because 42" in (site / "01_first.html").read_text()  # the teacher's site keeps it
