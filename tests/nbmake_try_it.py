@@ -54,8 +54,9 @@ def with_solutions(nb: nbformat.NotebookNode, prefix: str) -> nbformat.NotebookN
     solutions = {exercise: solution_code(text) for exercise, text in items.items()}
     if not any(solutions.values()):
         return None
-    checked = [e for e, text in items.items() if e in _CHECK.findall(text)]
-    gpu_only = [e for e, text in items.items() if "(GPU only)" in text.split("\n", 1)[0]]
+    checked = list(dict.fromkeys(_CHECK.findall(cell.source)))  # every check the exercises name
+    gpu_only = list(dict.fromkeys(c for text in items.values() if "(GPU only)" in text.split("\n", 1)[0]
+                                  for c in _CHECK.findall(text)))
     nb = nbformat.from_dict(nb)  # a deep copy
     nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent("""\
         # tests/nbmake_try_it.py: a check that fails stops the run here, with the exercise's number
