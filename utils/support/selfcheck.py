@@ -62,6 +62,16 @@ def _shapes_after(layers: nn.Module, size: int) -> tuple[int, ...]:
     return tuple(layers(torch.zeros(1, 3, size, size, device="meta")).shape)
 
 
+def _last_two_blocks() -> tuple[str, ...]:  # "features.17.", "features.18.", ...: all of features[17:]
+    return tuple(f"features.{i}." for i in range(17, len(_vgg16().features)))
+
+
+def _shapes_320(features_shape, avgpool_shape) -> bool:
+    vgg = _vgg16()
+    maps = vgg.features(torch.zeros(1, 3, 320, 320, device="meta"))
+    return (tuple(features_shape), tuple(avgpool_shape)) == (tuple(maps.shape), tuple(vgg.avgpool(maps).shape))
+
+
 def _digest(names: Iterable) -> str:  # of the class names, without arguments: "RandomRotation(30)" -> ...
     return hashlib.sha256(",".join(sorted({str(n).split("(")[0].strip() for n in names})).encode()).hexdigest()[:16]
 
@@ -130,16 +140,6 @@ def _photo_cam(heatmap: torch.Tensor, photo_net: nn.Module, photo: Image.Image) 
     if not torch.allclose(heatmap.cpu().float(), expected, atol=0.02):
         return "not the map of `photo` at features[29]: make its tensor again from `photo`"
     return True
-
-
-def _last_two_blocks() -> tuple[str, ...]:  # "features.17.", "features.18.", ...: all of features[17:]
-    return tuple(f"features.{i}." for i in range(17, len(_vgg16().features)))
-
-
-def _shapes_320(features_shape, avgpool_shape) -> bool:
-    vgg = _vgg16()
-    maps = vgg.features(torch.zeros(1, 3, 320, 320, device="meta"))
-    return (tuple(features_shape), tuple(avgpool_shape)) == (tuple(maps.shape), tuple(vgg.avgpool(maps).shape))
 
 
 def _photo_probs(photo, probs: torch.Tensor) -> bool | str:
