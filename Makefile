@@ -94,14 +94,16 @@ run: data  ## execute all five notebooks headless into build/ (executed .ipynb p
 	$(JUPYTER) nbconvert --to html --output-dir build/html build/notebooks/0*.ipynb
 	@echo "Executed notebooks: build/notebooks/   HTML to publish: build/html/"
 
-test: data  ## the unit tests plus every notebook (nbmake) in smoke mode
-	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 --durations=6 tests notebooks
+# -p tests.nbmake_try_it: each notebook runs with its Try-it solutions typed in at the end, in the same kernel
+# (tests/nbmake_try_it.py), in a temporary folder; a solution whose check fails fails its notebook.
+test: data  ## the unit tests plus every notebook (nbmake) in smoke mode, with its Try-it solutions
+	COURSE_SMOKE=1 $(PY) -m pytest -p tests.nbmake_try_it --nbmake --nbmake-timeout=900 --durations=6 tests notebooks
 
 unit: data  ## only the unit tests (fast)
 	$(PY) -m pytest tests
 
-notebooks: data  ## only the notebooks, in smoke mode
-	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 notebooks
+notebooks: data  ## only the notebooks, in smoke mode, with their Try-it solutions
+	COURSE_SMOKE=1 $(PY) -m pytest -p tests.nbmake_try_it --nbmake --nbmake-timeout=900 notebooks
 
 colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badges (REPO_URL=https://github.com/...)
 	$(PY) -m classroom.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")

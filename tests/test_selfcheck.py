@@ -1,6 +1,7 @@
 """The Try-it self-checks (utils/support/selfcheck.py): each passes on its exercise's solution and fails clearly
-(False, one ✘ line with its hint) on a wrong answer; every exercise of every notebook has a check or says "no
-check"; the student edition keeps the checks."""
+(False, one ✘ line) on a wrong answer, among them the three kinds of wrong solution a review found: one that never
+trains what its question asks about, one that never times what it compares, one that reuses a variable an earlier
+cell overwrote; every exercise has a check; the student edition keeps the checks."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from utils.dataloader_image_classification import MEAN, STD, BaseTransform, Hyme
 from utils.support.checkpoints import load_state_dict
 from utils.support.evaluation import Predictions
 from utils.support.model_summary import count_parameters
+from utils.support import selfcheck
 from utils.support.selfcheck import CHECKS, check
+from utils.training import FINE_TUNING_GROUPS, make_fine_tuning_param_groups
 from utils.support.visualization import channel_stats
 from utils.training import EpochStats, History
 
@@ -43,6 +46,46 @@ def history(train_epochs: int, finished: bool = True) -> History:
     records = [EpochStats(e, phase, 0.5, 0.5, 1.0, 8) for e in range(train_epochs + 1)
                for phase in (("val",) if e == 0 else ("train", "val"))]
     return History(records, batches_trained=train_epochs, finished=finished)
+
+
+def sgd(params, lr: float = 1e-3, steps: int = 1) -> optim.SGD:
+    """SGD with momentum over ``params`` (tensors or groups), after ``steps`` steps on zero gradients."""
+    optimizer = optim.SGD(params, lr=lr, momentum=0.9)
+    for _ in range(steps):
+        for group in optimizer.param_groups:
+            for param in group["params"]:
+                param.grad = torch.zeros_like(param)
+        optimizer.step()
+    return optimizer
+
+
+def trained(net: nn.Module, optimizer: optim.Optimizer) -> tuple:
+    """``(net, optimizer, history)`` as after train_model: the run's history is ``net.history``."""
+    net.history = history(1)
+    return net, optimizer, net.history
+
+
+class PhotoNet(nn.Module):
+    """Small, with VGG16's ``features[29]`` (a convolution here): enough for Grad-CAM at that layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.features = nn.Sequential(*[nn.Identity() for _ in range(29)], nn.Conv2d(3, 4, 3, padding=1))
+        self.classifier = nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x).mean(dim=(2, 3)))
+
+
+def photo_cam(photo: Image.Image, net: nn.Module) -> torch.Tensor:
+    from utils.gradcam import grad_cam
+    return grad_cam(net, ImageTransform(224, MEAN, STD)(photo, "val"), net.features[29])[0]
+
+
+def photos() -> tuple[Image.Image, Image.Image]:
+    noise = torch.Generator().manual_seed(1)
+    return tuple(transforms.ToPILImage()(torch.rand(3, 240, 300, generator=noise)) for _ in range(2))
 
 
 def picture(tmp_path: Path, size=(40, 30)) -> Path:
@@ -82,7 +125,9 @@ def solved(exercise: str, tmp_path: Path) -> tuple:
         out_plain = lin(torch.ones(1, 4))
         with torch.no_grad():
             out_no_grad = lin(torch.ones(1, 4))
-        return (out_plain, out_no_grad) if exercise == "01.5" else (out_no_grad, out_no_grad + 0.01)
+        if exercise == "01.5":
+            return out_plain, out_no_grad
+        return out_no_grad, out_no_grad * 1.001  # as the GPU computed it (the fixture gpu_for_04_3)
     if exercise == "02.1":
         return (transforms.Compose([transforms.RandomResizedCrop(224, scale=(0.08, 1.0)),
                                     transforms.RandomHorizontalFlip(), transforms.ToTensor(),
@@ -98,27 +143,27 @@ def solved(exercise: str, tmp_path: Path) -> tuple:
     if exercise in ("03.1", "05.1"):
         return (history(3 if exercise == "03.1" else 5),)
     if exercise == "03.2":
-        return (optim.SGD(vgg16_2().classifier[6].parameters(), lr=0.01, momentum=0.9),)
+        net = vgg16_2()
+        return net, sgd(net.classifier[6].parameters(), lr=0.01)
     if exercise == "03.3":
         dataset = HymenopteraDataset(val_paths(tmp_path, 4, 4, "train"), ImageTransform(224, MEAN, STD), "train")
         return (DataLoader(dataset, batch_size=32, shuffle=False),)
     if exercise == "03.4":
         net = vgg16_2(("classifier.3.", "classifier.6."))
-        assert count_parameters(net, trainable_only=True) == 16_789_506  # what the ✔ line says
-        return (net,)
+        assert count_parameters(net, trainable_only=True) == 16_789_506  # what the solution says
+        return trained(net, sgd([*net.classifier[3].parameters(), *net.classifier[6].parameters()]))
     if exercise == "03.5":
         predictions = Predictions(torch.tensor([0, 1, 1, 0]), torch.tensor([0, 0, 1, 1]), torch.rand(4, 2))
         return [i for i in range(4) if predictions.preds[i] != predictions.labels[i]], predictions
     if exercise in ("04.1", "04.2"):
-        net = vgg16_2(("features.", "classifier."))
-        groups = [[p for n, p in net.named_parameters() if n.startswith(prefixes)]
-                  for prefixes in ("features.", ("classifier.0.", "classifier.3."), "classifier.6.")]
+        net = vgg16_2()
+        features, *others = make_fine_tuning_param_groups(net)
         if exercise == "04.1":
-            return (optim.SGD([{"params": g, "lr": 1e-3} for g in groups], momentum=0.9),)
-        for param in groups[0]:
+            return net, sgd([{"params": g["params"], "lr": 1e-3} for g in (features, *others)])
+        for param in features["params"]:
             param.requires_grad = False
         assert count_parameters(net, trainable_only=True) == 119_554_050
-        return net, optim.SGD([{"params": groups[1], "lr": 5e-4}, {"params": groups[2], "lr": 1e-3}], momentum=0.9)
+        return trained(net, sgd(others))
     if exercise == "04.4":
         head = nn.Linear(4, 2)
         torch.save(head.state_dict(), tmp_path / "head.pth")
@@ -133,11 +178,16 @@ def solved(exercise: str, tmp_path: Path) -> tuple:
         top5, right = val_1000.probs.topk(5, dim=1).indices, torch.tensor([310, 309])[val_1000.labels]
         return (top5 == right[:, None]).any(dim=1).float().mean().item(), val_1000
     if exercise == "05.3":
-        net = vgg16_2(tuple(f"features.{i}." for i in (17, 19, 21, 24, 26, 28)) + ("classifier.",))
+        net = vgg16_2()
+        two_blocks = tuple(f"features.{i}." for i in range(17, 31))
+        groups = make_fine_tuning_param_groups(net, {**FINE_TUNING_GROUPS, "features": (two_blocks, 1e-4)})
         assert count_parameters(net, trainable_only=True) == 132_533_250
-        return (net,)
+        return trained(net, sgd(groups))
     if exercise == "05.4":
         return (vgg16_2().features[:23](torch.zeros(1, 3, 224, 224, device="meta")).shape,)
+    if exercise == "05.5":
+        photo, net = photos()[0], PhotoNet().eval()
+        return photo_cam(photo, net), net, photo
     raise AssertionError(f"no solution for {exercise} in this test")
 
 
@@ -168,24 +218,28 @@ def wrong(exercise: str, tmp_path: Path) -> tuple:
         return (Image.new("RGB", (400, 300)),)
     if exercise in ("03.1", "05.1"):
         return (history(1),)
-    if exercise == "03.2":
-        return (optim.SGD(vgg16_2().classifier[6].parameters(), lr=0.001, momentum=0.9),)
+    if exercise == "03.2":  # a variable an earlier cell overwrote: the optimizer of the network before reloading
+        old_net, net = vgg16_2(), vgg16_2()
+        return net, sgd(old_net.classifier[6].parameters(), lr=0.01)
     if exercise == "03.3":
         dataset = HymenopteraDataset(val_paths(tmp_path, 4, 4, "train"), ImageTransform(224, MEAN, STD), "train")
         return (DataLoader(dataset, batch_size=32, shuffle=True),)
-    if exercise in ("03.4", "05.3"):
-        return (vgg16_2(),)  # only the head trains
+    if exercise == "03.4":  # never trains what the question asks about: the right names, no epoch run with them
+        net = vgg16_2(("classifier.3.", "classifier.6."))
+        return net, optim.SGD([p for p in net.parameters() if p.requires_grad], lr=1e-3), history(1)
+    if exercise == "05.3":  # the last block alone: section 4's network, unchanged
+        net = vgg16_2(("features.24.", "features.26.", "features.28.", "classifier."))
+        return trained(net, sgd([p for p in net.parameters() if p.requires_grad]))
     if exercise == "03.5":
         predictions = Predictions(torch.tensor([0, 1, 1, 0]), torch.tensor([0, 0, 1, 1]), torch.rand(4, 2))
         return [1], predictions
     if exercise == "04.1":
-        net = vgg16_2(("features.", "classifier."))
-        return (optim.SGD([{"params": net.features.parameters(), "lr": 1e-4},
-                           {"params": [*net.classifier[0].parameters(), *net.classifier[3].parameters()], "lr": 5e-4},
-                           {"params": net.classifier[6].parameters(), "lr": 1e-3}], momentum=0.9),)
-    if exercise == "04.2":
+        net = vgg16_2()
+        return net, sgd(make_fine_tuning_param_groups(net))  # the lr of section 2
+    if exercise == "04.2":  # never times what it compares: frozen and an optimizer, but no epoch run with them
         net = vgg16_2(("classifier.",))
-        return net, optim.SGD(net.parameters(), lr=1e-3)  # the frozen features still in the optimizer
+        net.history = earlier = history(1)  # section 3's run
+        return net, sgd([p for p in net.parameters() if p.requires_grad], steps=0), earlier
     if exercise == "04.3":
         return torch.zeros(2, 2), torch.ones(2, 2)
     if exercise == "04.4":
@@ -200,21 +254,63 @@ def wrong(exercise: str, tmp_path: Path) -> tuple:
         return (val_1000.preds == torch.tensor([310, 309])[val_1000.labels]).float().mean().item(), val_1000
     if exercise == "05.4":
         return (vgg16_2().features(torch.zeros(1, 3, 224, 224, device="meta")).shape,)  # 7 x 7
+    if exercise == "05.5":  # a variable an earlier cell overwrote: `image` held another picture by then
+        (photo, other), net = photos(), PhotoNet().eval()
+        return photo_cam(other, net), net, photo
     raise AssertionError(f"no wrong answer for {exercise} in this test")
 
 
+@pytest.fixture
+def gpu_for_04_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    """04.3's logits_reloaded count as computed on a GPU (this machine may have none)."""
+    monkeypatch.setattr(selfcheck, "_on_gpu", lambda tensor: True)
+
+
 @pytest.mark.parametrize("exercise", list(CHECKS))
+@pytest.mark.usefixtures("gpu_for_04_3")
 def test_the_solution_passes(exercise: str, tmp_path: Path, capsys) -> None:
     assert check(exercise, *solved(exercise, tmp_path)) is True
     assert capsys.readouterr().out == f"✔ {exercise}: {CHECKS[exercise][2]}\n"
 
 
 @pytest.mark.parametrize("exercise", list(CHECKS))
-def test_a_wrong_answer_fails_with_the_hint(exercise: str, tmp_path: Path, capsys) -> None:
+@pytest.mark.usefixtures("gpu_for_04_3")
+def test_a_wrong_answer_fails_in_one_short_line(exercise: str, tmp_path: Path, capsys) -> None:
     assert check(exercise, *wrong(exercise, tmp_path)) is False
     out = capsys.readouterr().out
-    assert out.startswith(f"✘ {exercise}: ") and " ".join(out.split()[2:]) == " ".join(CHECKS[exercise][1].split())
+    assert out.startswith(f"✘ {exercise}: ") and not out.startswith(f"✘ {exercise}: pass ")  # not a crash
     assert max(map(len, out.splitlines())) <= 88  # JupyterLab would wrap longer lines mid-word
+
+
+@pytest.mark.parametrize(("exercise", "says"), [
+    ("03.4", "has not taken a step"),      # never trains what the question asks about
+    ("04.2", "has not taken a step"),      # never times what it compares
+    ("03.2", "built before"),              # reuses a variable (params of the old network)
+    ("05.5", "make its tensor again"),     # reuses a variable (`image`, overwritten)
+    ("05.3", "not features[17:]"),         # edits an earlier cell's line but runs nothing
+])
+def test_each_kind_of_wrong_solution_is_named(exercise: str, says: str, tmp_path: Path, capsys) -> None:
+    assert check(exercise, *wrong(exercise, tmp_path)) is False
+    assert says in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_grad_cam_map_in_train_mode_is_refused(tmp_path: Path, capsys) -> None:
+    heatmap, net, photo = solved("05.5", tmp_path)
+    assert check("05.5", heatmap, net.train(), photo) is False  # dropout: another map on every call
+    assert "photo_net.eval()" in capsys.readouterr().out
+
+
+def test_an_earlier_run_is_not_the_run_asked_for(tmp_path: Path, capsys) -> None:
+    net, optimizer, _ = solved("04.2", tmp_path)
+    assert check("04.2", net, optimizer, history(1)) is False  # not net.history: an earlier run
+    assert "not the finished history" in capsys.readouterr().out
+
+
+def test_a_gpu_only_check_skips_in_one_line_on_a_cpu(capsys) -> None:
+    logits = torch.zeros(2, 2)
+    assert check("04.3", logits, logits) is None
+    out = capsys.readouterr().out
+    assert out.startswith("– 04.3: skipped: ") and "GPU" in out and len(out.splitlines()) == 1
 
 
 @pytest.mark.parametrize("exercise", list(CHECKS))
@@ -224,8 +320,8 @@ def test_nothing_passes_without_an_answer(exercise: str, capsys) -> None:
 
 
 def test_a_wrong_kind_of_answer_says_what_to_pass_and_an_unknown_id_is_named(capsys) -> None:
-    assert check("03.4", 8194) is False  # the count instead of the network
-    assert capsys.readouterr().out.startswith("✘ 03.4: pass net (AttributeError:")
+    assert check("03.4", 8194, None, None) is False  # the count instead of the network
+    assert capsys.readouterr().out.startswith("✘ 03.4: pass net, optimizer, history (AttributeError:")
     assert check("03.9", None) is False
     assert capsys.readouterr().out.startswith("✘ 03.9: no such check; there are 01.1, 01.2,")
 
@@ -235,6 +331,8 @@ def test_wrong_photo_files(tmp_path: Path, capsys) -> None:
     assert check("01.1", tmp_path / "notes.jpg") is False
     assert "UnidentifiedImageError" in capsys.readouterr().out
     assert check("04.5", tmp_path / "not_there.jpg", torch.tensor([0.3, 0.7])) is False
+    out = " ".join(capsys.readouterr().out.split())
+    assert str(tmp_path / "not_there.jpg") in out and "Colab" in out  # where it looked, where photos go
 
 
 def exercises(path: Path, nb: nbformat.NotebookNode | None = None) -> dict[str, str]:

@@ -120,3 +120,40 @@ def test_to_run_names_a_student_notebook_without_its_teacher_copy_in_one_line(tm
     assert main(["--to-run", str(tmp_path / "teacher"), str(tmp_path / "99_gone.ipynb")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "99_gone.ipynb" in err and "make student" in err and len(err.splitlines()) == 1
+
+
+# The answers of the Try-it exercises, as the solutions write them (each is in its teacher notebook's solution).
+# The lesson text teaches some of them on purpose (01.2's dropout layers, section 2): those are not listed.
+ANSWERS = {
+    "01.3": ["512 × 10 × 10"],
+    "02.2": ['"RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotation(180)"'],
+    "03.3": ["123 ants first"],
+    "03.4": ["16,789,506"],
+    "05.1": ["0.61 after epoch 5"],
+    "05.3": ["132.5 million"],
+    "05.4": ["28 × 28, not 14 × 14"],
+}
+OTHER_FORMS = [("01.3", "(1, 512, 10, 10)"), ("03.4", "16789506"), ("04.2", "119,554,050"), ("04.2", "119554050"),
+               ("05.3", "132,533,250"), ("05.3", "132533250"), ("05.4", "(1, 512, 28, 28)")]  # as code prints them
+
+
+def _text(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    return path.read_text(errors="replace")
+
+
+def test_the_student_edition_and_utils_hold_no_answer(repo_root: Path, tmp_path: Path) -> None:
+    paths = sorted((repo_root / "notebooks").glob("*.ipynb"))
+    assert main(["--out", str(tmp_path), *map(str, paths)]) == 0
+    teacher = {p.name[:2]: " ".join(_text(p).split()) for p in paths}
+    for exercise, values in ANSWERS.items():
+        for value in values:  # the list names real answers: the teacher's solutions hold them
+            assert value in teacher[exercise[:2]], f"{exercise}: {value!r} is not in its solution any more"
+    shipped = [*sorted(tmp_path.glob("*.ipynb")), *sorted(p for p in (repo_root / "utils").rglob("*")
+                                                           if p.is_file() and "__pycache__" not in p.parts)]
+    assert len(shipped) > 20
+    for path in shipped:
+        text = " ".join(_text(path).split())  # a value wrapped over two lines is found too
+        for exercise, value in [*((e, v) for e, values in ANSWERS.items() for v in values), *OTHER_FORMS]:
+            assert value not in text, f"{path.name} gives away the answer to {exercise}: {value!r}"
