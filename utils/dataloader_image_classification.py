@@ -23,7 +23,8 @@ IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 
 
 class BaseTransform:
-    """A PIL image -> a normalised float tensor ``(3, resize, resize)``, what a pretrained VGG16 expects."""
+    """A PIL image -> a normalised float tensor ``(3, resize, resize)``, as a pretrained VGG16
+    expects it: Resize, CenterCrop, ToTensor, Normalize(mean, std)."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.base_transform = transforms.Compose([
@@ -38,7 +39,8 @@ class BaseTransform:
 
 
 class ImageTransform:
-    """``transform(img, phase)`` -> ``(3, resize, resize)``: random augmentation for "train", fixed steps for "val"."""
+    """``transform(img, phase)`` -> a float tensor ``(3, resize, resize)``: random augmentation
+    for phase "train", the fixed steps of :class:`BaseTransform` for "val"."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.data_transform = {

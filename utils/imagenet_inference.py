@@ -40,7 +40,14 @@ def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]
 
 
 class ILSVRCPredictor:
-    """Class names and probabilities; every method takes ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)``."""
+    """Class names and probabilities from a 1000-class ImageNet model's output.
+
+    Args:
+        class_index: ``{"0": ["n01440764", "tench"], ...}`` from :func:`load_class_index`.
+
+    Every method takes ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)`` with
+    ``C == len(class_index)``, on any device, with or without gradient tracking.
+    """
 
     def __init__(self, class_index: Mapping[str, Sequence[str]]) -> None:
         self.class_index = class_index
@@ -51,9 +58,9 @@ class ILSVRCPredictor:
         if logits.dim() == 2 and logits.shape[0] == 1:
             logits = logits[0]  # (1, C) -> (C,)
         if logits.dim() != 1 or logits.shape[0] != self.num_classes:
-            raise ValueError(f"Expected the output for one image over the {self.num_classes} classes of the "
-                             f"class index, shape (1, {self.num_classes}); got {tuple(out.shape)}. "
-                             "For a batch, call once per row: predictor.predict_max(out[i]).")
+            raise ValueError(f"Expected the output of one image over {self.num_classes} classes, "
+                             f"shape (1, {self.num_classes}); got {tuple(out.shape)}. For a "
+                             "batch, call once per row: predictor.predict_max(out[i]).")
         return logits
 
     def name(self, class_id: int) -> str:
@@ -76,7 +83,8 @@ class ILSVRCPredictor:
         if not 1 <= k <= self.num_classes:
             raise ValueError(f"k must be between 1 and {self.num_classes}, not {k}")
         top = torch.topk(self.probabilities(out), k)
-        return [Prediction(int(i), self.name(int(i)), float(p)) for p, i in zip(top.values, top.indices)]
+        return [Prediction(int(i), self.name(int(i)), float(p))
+                for p, i in zip(top.values, top.indices)]
 
     def class_rank(self, out: torch.Tensor, class_id: int) -> tuple[int, float]:
         probs = self.probabilities(out)
