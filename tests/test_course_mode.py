@@ -31,7 +31,8 @@ def test_full_mode_is_the_default(env: dict) -> None:
 
 @pytest.mark.parametrize("env, message", [
     ({"COURSE_SMOKE": "maybe"}, "COURSE_SMOKE='maybe' is not understood: use COURSE_SMOKE=1"),
-    ({"COURSE_PRECISION": "bf16"}, "COURSE_PRECISION='bf16' is not understood: use COURSE_PRECISION=fp32"),
+    ({"COURSE_SPEED": "bf16"}, "COURSE_SPEED='bf16' is not understood: use COURSE_SPEED=fp32"),
+    ({"COURSE_PRECISION": "bf16"}, "COURSE_PRECISION='bf16' is not understood: use COURSE_SPEED=fp32"),
     ({"COURSE_BATCH_SIZE": "0"}, "COURSE_BATCH_SIZE='0' is not understood: use a whole number"),
     ({"COURSE_BATCH_SIZE": "big"}, "COURSE_BATCH_SIZE='big' is not understood")])
 def test_an_unclear_value_is_one_line_naming_the_variable(env: dict, message: str) -> None:
@@ -41,12 +42,22 @@ def test_an_unclear_value_is_one_line_naming_the_variable(env: dict, message: st
     assert err.value._render_traceback_() == [f"SettingsError: {err.value}"]  # what Jupyter shows: one line
 
 
-@pytest.mark.parametrize("env, precision", [({}, "auto"), ({"COURSE_PRECISION": ""}, "auto"),
-                                             ({"COURSE_PRECISION": " FP32 "}, "fp32")])
-def test_precision_reaches_the_speed_settings(env: dict, precision: str) -> None:
-    assert read_environment(env).precision == precision
+@pytest.mark.parametrize("env, setting", [({}, "auto"), ({"COURSE_SPEED": ""}, "auto"),
+                                           ({"COURSE_SPEED": " FP32 "}, "fp32")])
+def test_course_speed_reaches_the_speed_choice(env: dict, setting: str) -> None:
+    assert read_environment(env).speed == setting and read_environment(env).speed_note is None
     speed = setup_notebook(verbose=False, environ=env).speed
-    assert (speed.label == "fp32") == (precision == "fp32")
+    assert (speed.label == "fp32") == (setting == "fp32")
+
+
+def test_the_old_name_course_precision_is_honoured_with_one_line(capsys) -> None:
+    env = read_environment({"COURSE_PRECISION": "fp32"})
+    assert env.speed == "fp32"
+    assert env.speed_note == "COURSE_PRECISION is now called COURSE_SPEED: honoured, but please rename it."
+    setup_notebook(verbose=True, environ={"COURSE_PRECISION": "fp32"})
+    assert env.speed_note in capsys.readouterr().out.splitlines()
+    both = read_environment({"COURSE_PRECISION": "fp32", "COURSE_SPEED": "auto"})
+    assert (both.speed, both.speed_note) == ("auto", None)  # the new name wins
 
 
 def test_folders_and_batch_size_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:

@@ -21,7 +21,7 @@ from utils.support.evaluation import (
     predict_image,
     show_prediction_gallery,
 )
-from utils.settings.precision import SpeedSettings, choose_speed_settings
+from utils.settings.speed import Speed, choose_speed
 from utils.training import EpochStats, History
 
 
@@ -191,11 +191,33 @@ def test_predictions_under_autocast_are_fp32_and_leave_the_network_as_it_was() -
     torch.manual_seed(0)
     net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
     loader = DataLoader(TensorDataset(torch.randn(6, 3, 8, 8), torch.tensor([0, 1] * 3)), batch_size=4)
-    fp32 = predict_dataloader(net, loader, "cpu", choose_speed_settings("cpu", "fp32"))
-    fast = predict_dataloader(net, loader, "cpu", SpeedSettings("cpu", torch.bfloat16, True, "test"))
+    fp32 = predict_dataloader(net, loader, "cpu", choose_speed("cpu", "fp32"))
+    fast = predict_dataloader(net, loader, "cpu", Speed("cpu", torch.bfloat16, True, True, "test"))
     assert fast.probs.dtype == torch.float32 and torch.allclose(fast.probs.sum(dim=1), torch.ones(6))
     assert torch.allclose(fast.probs, fp32.probs, atol=0.02)  # bf16 rounding: about 3 significant digits
     assert all(p.dtype == torch.float32 and p.is_contiguous() for p in net.parameters())
-    probs = predict_image(net, torch.randn(3, 8, 8), "cpu", SpeedSettings("cpu", torch.bfloat16, True, "test"))
+    probs = predict_image(net, torch.randn(3, 8, 8), "cpu", Speed("cpu", torch.bfloat16, True, True, "test"))
     assert probs.dtype == torch.float32 and probs.shape == (2,)
     assert net[0].weight.is_contiguous() and net.training
+
+
+class LayoutRecorder(nn.Module):
+    """A tiny classifier that records whether each batch it sees is in channels_last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv, self.head, self.seen = nn.Conv2d(3, 4, 3), nn.Linear(4 * 6 * 6, 2), []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen.append((x.is_contiguous(memory_format=torch.channels_last),
+                          self.conv.weight.is_contiguous(memory_format=torch.channels_last)))
+        return self.head(self.conv(x).flatten(1))
+
+
+@pytest.mark.parametrize("inference_cl", [True, False])
+def test_predictions_compute_in_the_inference_layout_not_the_training_one(inference_cl: bool) -> None:
+    net = LayoutRecorder()
+    speed = Speed("cpu", None, not inference_cl, inference_cl, "test")
+    predict_image(net, torch.randn(3, 8, 8), "cpu", speed)
+    assert net.seen == [(inference_cl, inference_cl)]  # the batch and the network alike
+    assert net.conv.weight.is_contiguous()  # the usual layout afterwards

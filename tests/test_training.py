@@ -26,7 +26,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from torchvision import models
 
 from utils.settings.environment import REPO_ROOT
-from utils.settings.precision import SpeedSettings, choose_speed_settings
+from utils.settings.speed import Speed, choose_speed
 from utils.support.model_summary import (
     StoppedRunError,
     count_parameters,
@@ -41,7 +41,7 @@ from utils.training import (
     FINE_TUNING_GROUPS,
     TRANSFER_LEARNING_PARAM_NAMES,
     History,
-    describe_param_groups,
+    format_param_groups,
     freeze_all_except,
     make_dataloaders,
     make_fine_tuning_param_groups,
@@ -51,7 +51,7 @@ from utils.training import (
 
 #: Both loops, under the names the notebooks give them.
 LOOPS = pytest.mark.parametrize("loop", [train_model_plain, train_model], ids=["03-plain", "04-fast"])
-CHANNELS_LAST_FP32 = SpeedSettings("cpu", None, True, "test")
+CHANNELS_LAST_FP32 = Speed("cpu", None, True, True, "test")
 
 
 def tiny_vgg_like(num_classes: int = 2, seed: int = 0) -> nn.Module:
@@ -132,7 +132,7 @@ def test_fine_tuning_groups_work_with_sgd_and_keep_their_names(meta_vgg16: nn.Mo
     optimizer = optim.SGD(make_fine_tuning_param_groups(meta_vgg16), momentum=0.9)
     assert [(g["name"], g["lr"], g["momentum"]) for g in optimizer.param_groups] == [
         ("features", 1e-4, 0.9), ("classifier.0 + classifier.3", 5e-4, 0.9), ("classifier.6", 1e-3, 0.9)]
-    table = describe_param_groups(optimizer.param_groups)
+    table = format_param_groups(optimizer.param_groups)
     assert "features.0, ..., features.28" in table and "1e-04" in table and "134,268,738" in table
     assert all(len(line) < 90 for line in table.splitlines())
 
@@ -248,10 +248,10 @@ def test_the_plain_loop_is_short_and_has_no_speed_machinery() -> None:
 
 
 def test_fast_loop_without_speed_takes_the_hardware_choice_not_the_environment(monkeypatch) -> None:
-    # speed=None: the automatic choice for the device; only the setup cell reads COURSE_PRECISION.
-    monkeypatch.setenv("COURSE_PRECISION", "fp32")
+    # speed=None: the automatic choice for the device; only the setup cell reads COURSE_SPEED.
+    monkeypatch.setenv("COURSE_SPEED", "fp32")
     results = []
-    for speed in (None, choose_speed_settings("cpu")):
+    for speed in (None, choose_speed("cpu")):
         net = tiny_vgg_like()
         train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05),
                     1, "cpu", speed)  # the book's positional order, then ours
@@ -261,7 +261,7 @@ def test_fast_loop_without_speed_takes_the_hardware_choice_not_the_environment(m
 
 def test_fast_loop_in_fp32_computes_what_the_plain_loop_computes() -> None:
     results = []
-    for loop, extra in ((train_model_plain, {}), (train_model, {"speed": choose_speed_settings("cpu", "fp32")})):
+    for loop, extra in ((train_model_plain, {}), (train_model, {"speed": choose_speed("cpu", "fp32")})):
         net = tiny_vgg_like()
         torch.manual_seed(5)  # the same dropout masks
         history = loop(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05), 2,
@@ -284,7 +284,7 @@ def test_fast_loop_uses_the_scaler_only_for_fp16(monkeypatch: pytest.MonkeyPatch
     for dtype in (torch.bfloat16, torch.float16):
         net = tiny_vgg_like()
         train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1,
-                    device="cpu", speed=SpeedSettings("cpu", dtype, True, "test"))
+                    device="cpu", speed=Speed("cpu", dtype, True, True, "test"))
     assert made == [False, True]
 
 
@@ -365,7 +365,7 @@ from torch import nn, optim
 from torch.utils.data import DataLoader, Dataset
 sys.path.insert(0, sys.argv[1])
 from tests.test_training import tiny_vgg_like
-from utils.settings.precision import SpeedSettings
+from utils.settings.speed import Speed
 from utils.training import train_model
 
 class Slow(Dataset):  # says when the loop is inside its second training batch, then gives time to stop it
@@ -383,7 +383,7 @@ net = tiny_vgg_like()
 loaders = {"train": DataLoader(Slow(True), batch_size=8), "val": DataLoader(Slow(False), batch_size=8)}
 try:
     train_model(net, loaders, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.01), 1, "cpu",
-                SpeedSettings("cpu", None, True, "test"))
+                Speed("cpu", None, True, True, "test"))
 except KeyboardInterrupt:
     print(json.dumps({"training": net.training, "contiguous": all(p.is_contiguous() for p in net.parameters()),
                       "finished": net.history.finished, "batches": net.history.batches_trained}), flush=True)

@@ -12,8 +12,11 @@ from torch.utils.data import DataLoader, Dataset
 
 from utils.settings.device import select_device
 from utils.settings.environment import BATCH_SIZE
-from utils.settings.precision import SpeedSettings, choose_speed_settings
+from utils.settings.speed import Speed, choose_speed
 from utils.settings.progress import tqdm
+
+# Bridge (delete with the one at the end of this file): the names the fast loop below still uses.
+SpeedSettings, choose_speed_settings = Speed, choose_speed
 
 #: Transfer learning (notebook 03): only the new output layer learns.
 TRANSFER_LEARNING_PARAM_NAMES: tuple[str, ...] = ("classifier.6.weight", "classifier.6.bias")
@@ -67,7 +70,7 @@ def make_fine_tuning_param_groups(net: nn.Module, groups: Mapping[str, tuple[Seq
     return result
 
 
-def describe_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
+def format_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
     """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``), under 90 columns."""
     lines = [f"{'group':<27} {'lr':>6} {'tensors':>7} {'parameters':>11}  layers", "-" * 84]
     for g in groups:
@@ -188,3 +191,40 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
             print(f"Stopped after {history.batches_trained} of {num_epochs * len(dataloaders_dict['train'])} "
                   "training batches: the network is only partly trained.")
     return history
+
+
+# Bridge until helper nb04's loop, which calls ``speed.memory_format(training=...)`` per phase, is
+# merged: the loop above still reads ``speed.memory_format`` as an attribute and ``SpeedSettings`` and
+# ``choose_speed_settings`` by their old names. Delete from here to the end of the file then, and the
+# bridge line after the imports.
+
+
+@dataclass(frozen=True)
+class _OneLayoutSpeed:
+    """``speed`` with its training layout as the ``memory_format`` attribute the old loop reads."""
+
+    speed: Speed
+
+    @property
+    def memory_format(self) -> torch.memory_format:
+        return self.speed.memory_format(training=True)
+
+    @property
+    def use_grad_scaler(self) -> bool:
+        return self.speed.use_grad_scaler
+
+    def autocast(self) -> Any:
+        return self.speed.autocast()
+
+
+_train_model_one_layout = train_model
+
+
+def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
+                optimizer: optim.Optimizer, num_epochs: int, device: torch.device | str | None = None,
+                speed: Speed | None = None) -> History:
+    """The loop above with ``speed``'s training layout in both phases (the bridge)."""
+    device = select_device() if device is None else torch.device(device)
+    speed = choose_speed(device) if speed is None else speed
+    return _train_model_one_layout(net, dataloaders_dict, criterion, optimizer, num_epochs, device,
+                                   _OneLayoutSpeed(speed))

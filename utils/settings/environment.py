@@ -8,10 +8,16 @@ from pathlib import Path
 
 from utils.errors import SettingsError
 
-SMOKE_VAR, PRECISION_VAR, BATCH_SIZE_VAR = "COURSE_SMOKE", "COURSE_PRECISION", "COURSE_BATCH_SIZE"
-DATA_DIR_VAR, OUTPUT_DIR_VAR, MIRROR_VAR = "COURSE_DATA_DIR", "COURSE_OUTPUT_DIR", "COURSE_DATA_MIRROR"
-#: ``COURSE_PRECISION``'s values: "auto" (``utils.settings.precision`` chooses) or "fp32" (the book's arithmetic).
-PRECISIONS = ("auto", "fp32")
+SMOKE_VAR = "COURSE_SMOKE"
+SPEED_VAR = "COURSE_SPEED"
+OLD_SPEED_VAR = "COURSE_PRECISION"  # the old name of COURSE_SPEED, still honoured
+BATCH_SIZE_VAR = "COURSE_BATCH_SIZE"
+DATA_DIR_VAR = "COURSE_DATA_DIR"
+OUTPUT_DIR_VAR = "COURSE_OUTPUT_DIR"
+MIRROR_VAR = "COURSE_DATA_MIRROR"
+#: ``COURSE_SPEED``'s values: "auto" (``utils.settings.speed`` measures and chooses) or "fp32" (the
+#: book's arithmetic in the usual memory layout).
+SPEEDS = ("auto", "fp32")
 BATCH_SIZE = 32  # the book's
 #: The repository root (the folder holding ``notebooks/``, ``utils/`` and ``data/``).
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
@@ -21,10 +27,12 @@ _TRUE_WORDS, _FALSE_WORDS = {"1", "true", "yes", "on"}, {"", "0", "false", "no",
 
 @dataclass(frozen=True)
 class Environment:
-    """The course's variables, checked; ``in_jupyterlab``: a kernel that JupyterLab started (it draws widgets)."""
+    """The course's variables, checked; ``speed_note``: a line to show about ``COURSE_SPEED`` (its old
+    name used), or None; ``in_jupyterlab``: a kernel that JupyterLab started (it draws widgets)."""
 
     smoke: bool
-    precision: str
+    speed: str
+    speed_note: str | None
     batch_size: int
     data_dir: Path
     output_dir: Path
@@ -57,12 +65,17 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
     if smoke not in _TRUE_WORDS | _FALSE_WORDS:
         raise SettingsError(f"{SMOKE_VAR}={env[SMOKE_VAR]!r} is not understood: use {SMOKE_VAR}=1 for smoke mode "
                             "or leave it unset for the full course.")
-    precision = env.get(PRECISION_VAR, "").strip().lower() or "auto"
-    if precision not in PRECISIONS:
-        raise SettingsError(f"{PRECISION_VAR}={env[PRECISION_VAR]!r} is not understood: use {PRECISION_VAR}=fp32 "
+    speed_var, speed_note = SPEED_VAR, None
+    if SPEED_VAR not in env and env.get(OLD_SPEED_VAR, "").strip():
+        speed_var = OLD_SPEED_VAR
+        speed_note = f"{OLD_SPEED_VAR} is now called {SPEED_VAR}: honoured, but please rename it."
+    speed = env.get(speed_var, "").strip().lower() or "auto"
+    if speed not in SPEEDS:
+        raise SettingsError(f"{speed_var}={env[speed_var]!r} is not understood: use {SPEED_VAR}=fp32 "
                             "for the book's arithmetic or leave it unset (auto).")
     batch = env.get(BATCH_SIZE_VAR, "").strip() or str(BATCH_SIZE)
     if not batch.isdigit() or int(batch) < 1:
         raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
                             f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
-    return Environment(smoke in _TRUE_WORDS, precision, int(batch), *read_folders(env), in_jupyterlab(env))
+    return Environment(smoke in _TRUE_WORDS, speed, speed_note, int(batch), *read_folders(env),
+                       in_jupyterlab(env))

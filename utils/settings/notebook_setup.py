@@ -15,7 +15,7 @@ from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, CourseMode
 from utils.settings.device import cap_cpu_threads, select_device
 from utils.settings.environment import read_environment
 from utils.settings.paths import CoursePaths
-from utils.settings.precision import FP32_HINT, SpeedSettings, choose_speed_settings
+from utils.settings.speed import Speed, choose_speed
 
 DEFAULT_SEED = 1234  # the book's
 
@@ -27,7 +27,7 @@ class NotebookContext:
     device: torch.device
     mode: CourseMode
     seed: int
-    speed: SpeedSettings
+    speed: Speed
     batch_size: int
     paths: CoursePaths
 
@@ -60,7 +60,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
     device = select_device()
     threads_line = cap_cpu_threads()  # before the speed choice, which times the CPU
     ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
-                          speed=choose_speed_settings(device, env.precision), batch_size=env.batch_size,
+                          speed=choose_speed(device, env.speed), batch_size=env.batch_size,
                           paths=CoursePaths(env.data_dir, env.output_dir, Path(torch.hub.get_dir()), env.smoke))
     if verbose:
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
@@ -68,7 +68,9 @@ def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
         print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""))
         if threads_line:
             print(threads_line)
-        print(ctx.speed.describe() + ("" if ctx.speed.label == "fp32" else f"\n  {FP32_HINT}"))
+        print(ctx.speed.describe())
+        if env.speed_note:
+            print(env.speed_note)
         print(f"Data: {ctx.paths.data_dir}\nSaving to: {ctx.paths.weights_dir}")
         print(weights_line(ctx.paths, env.smoke))
         print(f"Seed {seed}, batch size {env.batch_size}. {ctx.mode.describe()}")

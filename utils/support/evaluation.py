@@ -14,7 +14,7 @@ from torch.utils.data import Dataset
 
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.settings.device import select_device
-from utils.settings.precision import SpeedSettings, choose_speed_settings
+from utils.settings.speed import Speed, choose_speed
 from utils.training import History
 from utils.support.visualization import show_image_grid, show_topk_panels
 
@@ -43,19 +43,20 @@ class Predictions:
 
 @torch.no_grad()
 def predict_dataloader(net: nn.Module, dataloader: Iterable, device: torch.device | str | None = None,
-                       speed: SpeedSettings | None = None) -> Predictions:
+                       speed: Speed | None = None) -> Predictions:
     """:class:`Predictions` of ``net`` (logits ``(B, C)``) for every batch ``(inputs (B, 3, H, W), labels (B,))`` of
-    an unshuffled ``dataloader``, in eval mode; ``device`` and ``speed`` default as in ``train_model``, and ``net``'s
-    train/eval mode and layout come back afterwards."""
+    an unshuffled ``dataloader``, in eval mode and ``speed``'s inference layout; ``device`` and ``speed`` default
+    as in ``train_model``, and ``net``'s train/eval mode and the usual layout come back afterwards."""
     device = select_device() if device is None else torch.device(device)
-    speed = choose_speed_settings(device) if speed is None else speed
+    speed = choose_speed(device) if speed is None else speed
     was_training = net.training
-    net.to(device, memory_format=speed.memory_format).eval()
+    layout = speed.memory_format(training=False)
+    net.to(device, memory_format=layout).eval()
     labels, probs = [], []
     try:
         for inputs, batch_labels in dataloader:
             with speed.autocast():
-                logits = net(inputs.to(device, memory_format=speed.memory_format))
+                logits = net(inputs.to(device, memory_format=layout))
             probs.append(torch.softmax(logits.float(), dim=1).cpu())  # softmax in fp32
             labels.append(torch.as_tensor(batch_labels).cpu().long())
     finally:
@@ -185,7 +186,7 @@ def show_prediction_gallery(dataset: Dataset, predictions: Predictions, ncols: i
 
 
 def predict_image(net: nn.Module, image: torch.Tensor, device: torch.device | str | None = None,
-                  speed: SpeedSettings | None = None) -> torch.Tensor:
+                  speed: Speed | None = None) -> torch.Tensor:
     """Softmax probabilities ``(C,)`` (fp32, CPU) for one image ``(3, H, W)``, as :func:`predict_dataloader`."""
     return predict_dataloader(net, [(image.unsqueeze(0), [0])], device, speed).probs[0]
 
