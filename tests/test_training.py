@@ -288,6 +288,51 @@ def test_fast_loop_uses_the_scaler_only_for_fp16(monkeypatch: pytest.MonkeyPatch
     assert made == [False, True]
 
 
+
+class LayoutSpy(nn.Module):
+    """Wraps a network; records, per forward pass, the mode and whether the batch and the first
+    convolution's weight are in channels_last."""
+
+    def __init__(self, net: nn.Module) -> None:
+        super().__init__()
+        self.net, self.seen = net, []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        weight = self.net.features[0].weight
+        self.seen.append(("train" if self.training else "val", x.is_contiguous(memory_format=torch.channels_last),
+                          weight.is_contiguous(memory_format=torch.channels_last)))
+        return self.net(x)
+
+
+@pytest.mark.parametrize("training_cl, inference_cl", [(False, True), (True, False), (True, True)])
+def test_fast_loop_trains_and_validates_each_in_its_own_layout(training_cl: bool, inference_cl: bool) -> None:
+    # (False, True) is the rule on an AVX2 CPU: channels_last for inference only.
+    net = LayoutSpy(tiny_vgg_like())
+    speed = Speed("cpu", None, training_cl, inference_cl, "test")
+    history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.05,
+                          momentum=0.9), 2, "cpu", speed)
+    expected = {"train": (training_cl, training_cl), "val": (inference_cl, inference_cl)}
+    assert len(net.seen) == 10  # 5 phases (val, then train+val twice), 2 batches each
+    assert all((batch, weight) == expected[phase] for phase, batch, weight in net.seen), net.seen
+    assert history.finished and history.batches_trained == 4
+    assert all(p.is_contiguous() for p in net.parameters()) and not net.training  # the usual layout, eval
+
+
+def test_fast_loop_with_per_phase_layouts_learns_what_one_layout_learns() -> None:
+    # Switching the layout between phases changes where the numbers lie, not what is learned.
+    results = []
+    for training_cl, inference_cl in ((False, False), (False, True)):
+        net = tiny_vgg_like()
+        torch.manual_seed(5)  # the same dropout masks
+        history = train_model(net, toy_loaders(), nn.CrossEntropyLoss(),
+                              optim.SGD(net.parameters(), lr=0.05, momentum=0.9), 2, "cpu",
+                              Speed("cpu", None, training_cl, inference_cl, "test"))
+        results.append(([(r.phase, round(r.loss, 5), r.acc) for r in history.records], net.state_dict()))
+    (one, one_state), (two, two_state) = results
+    assert one == two
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(one_state.values(), two_state.values(), strict=True))
+
+
 # ----------------------------------------------------------------------------- a stopped run
 
 

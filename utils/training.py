@@ -15,9 +15,6 @@ from utils.settings.environment import BATCH_SIZE
 from utils.settings.speed import Speed, choose_speed
 from utils.settings.progress import tqdm
 
-# Bridge (delete with the one at the end of this file): the names the fast loop below still uses.
-SpeedSettings, choose_speed_settings = Speed, choose_speed
-
 #: Transfer learning (notebook 03): only the new output layer learns.
 TRANSFER_LEARNING_PARAM_NAMES: tuple[str, ...] = ("classifier.6.weight", "classifier.6.bias")
 
@@ -151,15 +148,16 @@ def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader]
 
 
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
-                optimizer: optim.Optimizer, num_epochs: int, device: torch.device | str | None = None,
-                speed: SpeedSettings | None = None) -> History:
+                optimizer: optim.Optimizer, num_epochs: int,
+                device: torch.device | str | None = None, speed: Speed | None = None) -> History:
     """Notebook 04's loop: :func:`train_model_plain` on the fastest device (default) with ``cudnn.benchmark`` and
-    ``speed``'s layout and autocast (default: the device's choice). ``net`` ends in eval mode and the usual layout."""
+    ``speed``'s autocast and layout per phase (``speed.memory_format(training=...)``; default: the device's
+    choice). ``net`` ends in eval mode and the usual layout, even if stopped."""
     device = select_device() if device is None else torch.device(device)
-    speed = choose_speed_settings(device) if speed is None else speed
+    speed = choose_speed(device) if speed is None else speed
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # cuDNN times its algorithms per input shape, keeps the fastest
-    net.to(device, memory_format=speed.memory_format)  # channels_last: each pixel's channels side by side
+    net.to(device)
     scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # only fp16 needs it
     history = net.history = History()
     try:
@@ -167,10 +165,11 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
             print(f"Epoch {epoch}/{num_epochs}")
             for phase in ["val"] if epoch == 0 else ["train", "val"]:
                 net.train(phase == "train")
+                layout = speed.memory_format(training=phase == "train")  # per workload: train or inference
+                net.to(memory_format=layout)  # a no-op when the layout is unchanged
                 epoch_loss, epoch_corrects, start = 0.0, 0, time.perf_counter()
                 for inputs, labels in tqdm(dataloaders_dict[phase], desc=f"epoch {epoch} {phase}"):
-                    inputs = inputs.to(device, memory_format=speed.memory_format)  # the network's layout
-                    labels = labels.to(device)
+                    inputs, labels = inputs.to(device, memory_format=layout), labels.to(device)
                     optimizer.zero_grad()
                     with torch.set_grad_enabled(phase == "train"), speed.autocast():  # bf16/fp16 where faster
                         outputs = net(inputs)
@@ -191,43 +190,7 @@ def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], crit
     finally:  # however the loop ends: the usual layout, dropout off
         net.to(memory_format=torch.contiguous_format).eval()
         if not history.finished:
-            print(f"Stopped after {history.batches_trained} of {num_epochs * len(dataloaders_dict['train'])} "
-                  "training batches: the network is only partly trained.")
+            print(f"Stopped after {history.batches_trained} of "
+                  f"{num_epochs * len(dataloaders_dict['train'])} training batches: "
+                  "the network is only partly trained.")
     return history
-
-
-# Bridge until helper nb04's loop, which calls ``speed.memory_format(training=...)`` per phase, is
-# merged: the loop above still reads ``speed.memory_format`` as an attribute and ``SpeedSettings`` and
-# ``choose_speed_settings`` by their old names. Delete from here to the end of the file then, and the
-# bridge line after the imports.
-
-
-@dataclass(frozen=True)
-class _OneLayoutSpeed:
-    """``speed`` with its training layout as the ``memory_format`` attribute the old loop reads."""
-
-    speed: Speed
-
-    @property
-    def memory_format(self) -> torch.memory_format:
-        return self.speed.memory_format(training=True)
-
-    @property
-    def use_grad_scaler(self) -> bool:
-        return self.speed.use_grad_scaler
-
-    def autocast(self) -> Any:
-        return self.speed.autocast()
-
-
-_train_model_one_layout = train_model
-
-
-def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
-                optimizer: optim.Optimizer, num_epochs: int, device: torch.device | str | None = None,
-                speed: Speed | None = None) -> History:
-    """The loop above with ``speed``'s training layout in both phases (the bridge)."""
-    device = select_device() if device is None else torch.device(device)
-    speed = choose_speed(device) if speed is None else speed
-    return _train_model_one_layout(net, dataloaders_dict, criterion, optimizer, num_epochs, device,
-                                   _OneLayoutSpeed(speed))
