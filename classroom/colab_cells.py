@@ -37,9 +37,9 @@ BRANCH = "main"
 #: Binder builds its image from this branch (binder/, utils/, the requirements: `make binder-branch`), and
 #: nbgitpuller brings the notebooks from ``BRANCH``: a change of the notebooks alone rebuilds nothing.
 BINDER_BRANCH = "binder"
-#: Files that name the repository; ``--repo-url`` rewrites the address in them (those missing are skipped).
+#: Files that name the repository; ``--repo-url`` rewrites the address in them (tests/test_colab_cell.py: all exist).
 ADDRESSED = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md",
-             "classroom/config.yaml", "classroom/Dockerfile")
+             "classroom/config.yaml", "classroom/repo2docker_config.py")
 BADGES_START = "<!-- launch-badges: `make colab-cells` writes this table -->"
 BADGES_END = "<!-- /launch-badges -->"
 _URL_LINE = re.compile(r'^(\s*REPO_URL = ")([^"]*)(")', re.M)

@@ -1,9 +1,9 @@
 """How the hub's image is built: repo2docker from binder/, as Binder builds it, with three settings a hub needs.
 
     jupyter-repo2docker --config classroom/repo2docker_config.py --no-run --push \\
-        --image-name registry.example.org/vgg16-course:2026-12-06 .
+        --image-name ghcr.io/owner/vgg16-course:2026-12-06 .
     VGG16_IMAGE=cuda jupyter-repo2docker --config classroom/repo2docker_config.py --no-run --push \\
-        --image-name registry.example.org/vgg16-course:2026-12-06-cuda .
+        --image-name ghcr.io/owner/vgg16-course:2026-12-06-cuda .
 
 The second is the GPU profile's image (classroom/config.yaml): the same, then PyTorch's CUDA wheels instead of the
 CPU ones binder/requirements.txt installs (Binder has no GPU). tests/test_hub_image.py checks both Dockerfiles.

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from classroom import colab_cells
+
 CLASSROOM = Path(__file__).resolve().parents[1] / "classroom"
 
 Z2JH = CLASSROOM / "z2jh"  # the chart's values.yaml and values.schema.yaml, tag 4.4.0 (z2jh/README.md)
@@ -79,7 +81,8 @@ def test_each_server_pulls_the_course_into_the_output_folder_and_opens_notebook_
     shell, flag, command = user["lifecycleHooks"]["postStart"]["exec"]["command"]
     assert (shell, flag) == ("sh", "-c") and command.endswith(" || true")  # a failed pull must not stop the server
     program, url, branch, target = command.removesuffix(" || true").split()
-    assert (program, branch) == ("gitpuller", "main") and url.startswith("https://")
+    assert (program, branch) == ("gitpuller", "student")  # the branch the guide's nbgitpuller link pulls
+    assert url == colab_cells.repo_url()  # the one address, which `make colab-cells REPO_URL=...` writes
     assert target.replace("$HOME", "/home/jovyan").strip('"') == user["extraEnv"]["COURSE_OUTPUT_DIR"]
     first = sorted((repo_root / "notebooks").glob("01_*.ipynb"))[0].name
     assert user["defaultUrl"] == f"/lab/tree/vgg16-course/notebooks/{first}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -238,9 +239,21 @@ def github_path_of_the_cell() -> str:
     return f"github.com/{colab_cells.github_path(colab_cells.repo_url())}"
 
 
-# config.yaml and the Dockerfile (helper hubcheck's) still name registry.example.org; once they name
-# ghcr.io/<owner>/<name>, `make colab-cells REPO_URL=...` writes them too, and they join this list.
-ONE_SPELLING = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md")
+ONE_SPELLING = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md",
+                "classroom/config.yaml", "classroom/repo2docker_config.py")
+
+
+def test_every_file_that_names_the_address_exists_and_is_checked(repo_root: Path) -> None:
+    missing = [name for name in colab_cells.ADDRESSED if not (repo_root / name).is_file()]
+    assert not missing, f"colab_cells.ADDRESSED names {missing}: remove them there"  # skipped silently otherwise
+    assert set(ONE_SPELLING) == set(colab_cells.ADDRESSED)
+
+
+def test_the_hub_files_name_the_image_of_the_address(repo_root: Path) -> None:
+    image = f"ghcr.io/{colab_cells.github_path(colab_cells.repo_url()).lower()}"
+    for name in ("classroom/config.yaml", "classroom/repo2docker_config.py", "classroom/README.md"):
+        text = (repo_root / name).read_text(encoding="utf-8")
+        assert re.search(re.escape(image) + r"[:\s]", text), f"{name} does not name the image {image}"
 
 
 @pytest.mark.parametrize("name", ONE_SPELLING)
