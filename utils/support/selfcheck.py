@@ -207,7 +207,7 @@ CHECKS: dict[str, tuple[Callable[..., bool | str], str, str]] = {
     "03.3": (lambda loader: isinstance(loader.sampler, SequentialSampler) and loader.dataset.phase == "train",
              "not the training data in file order: shuffle=False", "file order: now look at the first batches"),
     "03.4": (_trained("classifier.3.", "classifier.6.", wrong="not exactly classifier.3 and classifier.6 train"),
-             "not classifier.3 and .6 alone", "right: compare the count and the accuracy with step 7's"),
+             "not classifier.3 and .6 alone", "right: compare the count (step 4) and the accuracy (step 8)"),
     "03.5": (lambda wrong, val_predictions: sorted(set(wrong)) == val_predictions.mistakes,
              "not the misclassified ones: the i where preds[i] != labels[i]", "all of them: what makes them hard?"),
     "04.1": (_all_lr_1e3,
