@@ -129,7 +129,6 @@ ANSWERS = {
     "02.2": ['"RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotation(180)"'],
     "03.3": ["123 ants first"],
     "03.4": ["16,789,506"],
-    "05.1": ["0.61 after epoch 5"],
     "05.3": ["132.5 million"],
     "05.4": ["28 × 28, not 14 × 14"],
 }
