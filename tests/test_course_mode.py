@@ -34,7 +34,9 @@ def test_full_mode_is_the_default(env: dict) -> None:
     ({"COURSE_SPEED": "bf16"}, "COURSE_SPEED='bf16' is not understood: use COURSE_SPEED=fp32"),
     ({"COURSE_PRECISION": "bf16"}, "COURSE_PRECISION='bf16' is not understood: use COURSE_SPEED=fp32"),
     ({"COURSE_BATCH_SIZE": "0"}, "COURSE_BATCH_SIZE='0' is not understood: use a whole number"),
-    ({"COURSE_BATCH_SIZE": "big"}, "COURSE_BATCH_SIZE='big' is not understood")])
+    ({"COURSE_BATCH_SIZE": "big"}, "COURSE_BATCH_SIZE='big' is not understood"),
+    ({"COURSE_BATCH_SIZE": "\u00b2"}, "COURSE_BATCH_SIZE='\u00b2' is not understood"),  # isdigit() says yes
+    ({"COURSE_BATCH_SIZE": "8.5"}, "COURSE_BATCH_SIZE='8.5' is not understood")])
 def test_an_unclear_value_is_one_line_naming_the_variable(env: dict, message: str) -> None:
     with pytest.raises(SettingsError, match=message) as err:
         read_environment(env)

@@ -74,7 +74,7 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
         raise SettingsError(f"{speed_var}={env[speed_var]!r} is not understood: use {SPEED_VAR}=fp32 "
                             "for the book's arithmetic or leave it unset (auto).")
     batch = env.get(BATCH_SIZE_VAR, "").strip() or str(BATCH_SIZE)
-    if not batch.isdigit() or int(batch) < 1:
+    if not batch.isascii() or not batch.isdecimal() or int(batch) < 1:
         raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
                             f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
     return Environment(smoke in _TRUE_WORDS, speed, speed_note, int(batch), *read_folders(env),
