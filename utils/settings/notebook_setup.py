@@ -6,7 +6,6 @@ import random
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -61,7 +60,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
     threads_line = cap_cpu_threads()  # before the speed choice, which times the CPU
     ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
                           speed=choose_speed(device, env.speed), batch_size=env.batch_size,
-                          paths=CoursePaths(env.data_dir, env.output_dir, Path(torch.hub.get_dir()), env.smoke))
+                          paths=CoursePaths(env.data_dir, env.output_dir, env.hub_dir, env.smoke))
     if verbose:
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
               f"torchvision {torchvision.__version__}")
