@@ -19,6 +19,7 @@ MIRROR_VAR = "COURSE_DATA_MIRROR"
 #: book's arithmetic in the usual memory layout).
 SPEEDS = ("auto", "fp32")
 BATCH_SIZE = 32  # the book's
+DEFAULT_SEED = 1234  # the book's
 #: The repository root (the folder holding ``notebooks/``, ``utils/`` and ``data/``).
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 

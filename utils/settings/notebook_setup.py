@@ -12,11 +12,10 @@ import torch
 
 from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, CourseMode
 from utils.settings.device import cap_cpu_threads, select_device
-from utils.settings.environment import read_environment
+from utils.settings.environment import DEFAULT_SEED, read_environment
 from utils.settings.paths import CoursePaths
 from utils.settings.speed import Speed, choose_speed
 
-DEFAULT_SEED = 1234  # the book's
 
 
 @dataclass(frozen=True)
