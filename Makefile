@@ -28,6 +28,8 @@ PIP_SOURCE = $(if $(WHEELS),--no-index --find-links "$(WHEELS)")
 # Where the notebooks save in full mode (COURSE_OUTPUT_DIR moves it; a hub sets "~/vgg16-course"), for `make clean`
 # and `make purge`.
 WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_OUTPUT_DIR))/weights,weights)
+# Where the data tool fetches into (COURSE_DATA_DIR moves it), for the .fetch-* folders `make clean` removes.
+DATA_DIR = $(if $(COURSE_DATA_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_DATA_DIR)),data)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror wheelhouse lock clean purge \
@@ -160,7 +162,7 @@ lock: $(STAMP)  ## rewrite constraints.txt from what .venv has installed (after 
 	mv constraints.txt.new constraints.txt
 
 clean:  ## remove what the tools generated: build/, caches, .fetch-* folders, temporary files of killed saves (keeps weights/, data/)
-	rm -rf build .pytest_cache .ruff_cache data/.fetch-*
+	rm -rf build .pytest_cache .ruff_cache "$(DATA_DIR)"/.fetch-*
 	rm -rf "$${TORCH_HOME:-$${XDG_CACHE_HOME:-$$HOME/.cache}/torch}"/hub/checkpoints/.fetch-*
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 	@# A save killed mid-write leaves a hidden .NAME.<pid>.tmp (up to 540 MB); removed only if its process is gone.

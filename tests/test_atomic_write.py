@@ -284,13 +284,12 @@ def test_a_temporary_of_a_running_process_is_never_stale(tmp_path: Path, name: s
 
 def test_verify_reports_leftovers_in_the_weights_folder(tmp_path: Path, monkeypatch) -> None:
     from utils.datalib.verify import verify_all
-    from utils.settings import paths
 
     leftover = tmp_path / "weights" / ".weights_fine_tuning.pth.999999999.tmp"  # pid 999999999 runs nowhere
     leftover.parent.mkdir()
     leftover.write_bytes(b"x")
     os.utime(leftover, (0, 0))
-    monkeypatch.setattr(paths, "OUTPUT_DIR", tmp_path)  # COURSE_OUTPUT_DIR: notebooks save into <it>/weights
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    # COURSE_OUTPUT_DIR: notebooks save into <it>/weights; the data tool passes it down.
     assert f"extra: {leftover} (1 bytes), the temporary file of an interrupted save" in " ".join(
-        verify_all(tmp_path / "data"))
+        verify_all(tmp_path / "data", output_dir=tmp_path))

@@ -105,6 +105,49 @@ def test_truncated_file_is_a_clear_error(saved: tuple[nn.Module, Path]) -> None:
     assert str(path) in str(err.value)
 
 
+def test_a_truncated_file_keeps_torchs_first_line(saved: tuple[nn.Module, Path]) -> None:
+    _, path = saved
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CheckpointError, match=r"\(RuntimeError: PytorchStreamReader failed reading zip"):
+        load_state_dict(tiny_net(), path)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a CUDA GPU")
+def test_a_sound_file_loaded_onto_a_missing_gpu_is_not_called_corrupt(saved: tuple[nn.Module, Path]) -> None:
+    _, path = saved
+    with pytest.raises(CheckpointError) as err:
+        load_state_dict(tiny_net(), path, map_location="cuda")
+    message = str(err.value)
+    assert "corrupt" not in message and 'map_location="cpu"' in message
+    assert "Attempting to deserialize object on a CUDA device" in message  # torch's own first line
+
+
+def test_a_file_from_a_newer_torch_is_not_called_corrupt(saved, monkeypatch) -> None:
+    _, path = saved
+    said = ("Attempted to read a PyTorch file with version 99, but the maximum supported version for "
+            "reading is 20. Your PyTorch installation may be too old.")
+
+    def newer(*args, **kwargs):
+        raise RuntimeError(said)
+
+    monkeypatch.setattr(torch, "load", newer)
+    with pytest.raises(CheckpointError) as err:
+        load_state_dict(tiny_net(), path)
+    assert "corrupt" not in str(err.value) and "newer PyTorch" in str(err.value)
+    assert said.splitlines()[0].split(". ")[0] in str(err.value)
+
+
+def test_running_out_of_memory_is_not_blamed_on_the_file(saved, monkeypatch) -> None:
+    _, path = saved
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(torch, "load", no_memory)
+    with pytest.raises(MemoryError):
+        load_state_dict(tiny_net(), path)
+
+
 @pytest.mark.parametrize("content", [b"", b"this is a text file, not weights\n", b"\x80\x02K\x01."])
 def test_a_file_that_is_not_a_checkpoint_is_a_clear_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "notes.pth"

@@ -34,7 +34,9 @@ def test_full_mode_is_the_default(env: dict) -> None:
     ({"COURSE_SPEED": "bf16"}, "COURSE_SPEED='bf16' is not understood: use COURSE_SPEED=fp32"),
     ({"COURSE_PRECISION": "bf16"}, "COURSE_PRECISION='bf16' is not understood: use COURSE_SPEED=fp32"),
     ({"COURSE_BATCH_SIZE": "0"}, "COURSE_BATCH_SIZE='0' is not understood: use a whole number"),
-    ({"COURSE_BATCH_SIZE": "big"}, "COURSE_BATCH_SIZE='big' is not understood")])
+    ({"COURSE_BATCH_SIZE": "big"}, "COURSE_BATCH_SIZE='big' is not understood"),
+    ({"COURSE_BATCH_SIZE": "\u00b2"}, "COURSE_BATCH_SIZE='\u00b2' is not understood"),  # isdigit() says yes
+    ({"COURSE_BATCH_SIZE": "8.5"}, "COURSE_BATCH_SIZE='8.5' is not understood")])
 def test_an_unclear_value_is_one_line_naming_the_variable(env: dict, message: str) -> None:
     with pytest.raises(SettingsError, match=message) as err:
         read_environment(env)
@@ -61,9 +63,9 @@ def test_the_old_name_course_precision_is_honoured_with_one_line(capsys) -> None
 
 
 def test_folders_and_batch_size_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "not-this-one"))  # the process's, not environ's
     env = {"COURSE_DATA_DIR": str(tmp_path / "shared"), "COURSE_OUTPUT_DIR": str(tmp_path / "home"),
-           "COURSE_BATCH_SIZE": "8", "COURSE_SMOKE": "1"}
+           "COURSE_BATCH_SIZE": "8", "COURSE_SMOKE": "1", "TORCH_HOME": str(tmp_path / "torch")}
     ctx = setup_notebook(verbose=False, environ=env)
     assert ctx.batch_size == 8 and ctx.mode is SMOKE_MODE
     assert ctx.paths.hymenoptera_dir == tmp_path / "shared" / "hymenoptera_data"

@@ -9,7 +9,10 @@ import pytest
 import torch
 
 from utils.imagenet_inference import ILSVRCPredictor, Prediction, load_class_index
-from utils.settings.paths import CLASS_INDEX_PATH
+from utils.settings.environment import read_folders
+from utils.settings.paths import CLASS_INDEX_NAME
+
+CLASS_INDEX_PATH = read_folders()[0] / CLASS_INDEX_NAME  # the prepared data's, as ctx.paths.class_index
 
 
 @pytest.fixture()
@@ -121,7 +124,7 @@ def test_load_class_index_errors(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not CLASS_INDEX_PATH.is_file(), reason="data not prepared (make data)")
 def test_real_class_index_has_the_classes_the_course_uses() -> None:
-    predictor = ILSVRCPredictor(load_class_index())
+    predictor = ILSVRCPredictor(load_class_index(CLASS_INDEX_PATH))
     assert predictor.num_classes == 1000
     assert predictor.name(207) == "golden_retriever"
     assert predictor.class_id("bee") == 309

@@ -32,9 +32,9 @@ def checkout(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _make(checkout: Path, target: str, answer: str = "") -> str:
+def _make(checkout: Path, target: str, answer: str = "", **extra: str) -> str:
     env = {"PATH": os.environ["PATH"], "HOME": str(checkout), "TORCH_HOME": str(checkout / "torch"),
-           "PYTHONPATH": str(REPO)}
+           "PYTHONPATH": str(REPO), **extra}
     return subprocess.run(["make", "-s", target], cwd=checkout, input=answer, text=True, check=True,
                           capture_output=True, env=env).stdout
 
@@ -52,3 +52,11 @@ def test_make_purge_lists_hidden_files_and_asks(checkout: Path) -> None:
     assert "Nothing deleted." in out and len(list((checkout / "weights").iterdir())) == 3
     _make(checkout, "purge", answer="y\n")
     assert not (checkout / "weights").exists()
+
+
+def test_make_clean_removes_the_fetch_folders_where_course_data_dir_points(checkout: Path) -> None:
+    shared = checkout / "elsewhere" / "course-data"
+    (shared / ".fetch-abc").mkdir(parents=True)
+    (shared / "hymenoptera_data").mkdir()
+    _make(checkout, "clean", COURSE_DATA_DIR=str(shared))
+    assert sorted(p.name for p in shared.iterdir()) == ["hymenoptera_data"]  # the data itself stays

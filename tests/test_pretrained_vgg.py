@@ -219,3 +219,21 @@ def test_too_little_space_for_the_download_is_one_line_and_smoke_mode_goes_on(tm
     assert "10 MB free" in str(err.value) and "TORCH_HOME" in str(err.value)
     net, info = load_vgg16(True, progress=False, verbose=False)
     assert info.source == "standin" and "10 MB free" in " ".join(info.describe().split())
+
+
+def test_an_offline_classroom_copies_the_weights_from_course_data_mirror(seeded_torch_home: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from utils.datalib.checksums import sha256_file
+
+    checkpoint = seeded_torch_home / "hub" / "checkpoints" / VGG16_CHECKPOINT_FILENAME
+    mirror = tmp_path / "usb"
+    mirror.mkdir()
+    (mirror / VGG16_CHECKPOINT_FILENAME).write_bytes(checkpoint.read_bytes())
+    digest = sha256_file(checkpoint)
+    (mirror / "SHA256SUMS").write_text(f"{digest}  {VGG16_CHECKPOINT_FILENAME}\n")
+    monkeypatch.setattr(paths, "VGG16_SHA256_PREFIX", digest[:8])  # the stand-in counts as genuine here
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty_home"))
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(mirror))  # the no_network fixture blocks any download
+    net, info = load_vgg16(False, progress=False, verbose=False)
+    assert info.source == "checkpoint" and info.genuine and weights_path().is_file()
+    assert weights_path().parent == tmp_path / "empty_home" / "hub" / "checkpoints"

@@ -56,6 +56,7 @@ def test_cpu_uses_bf16_and_channels_last_where_bf16_measured_faster(monkeypatch,
     (None, 0.99, 1.59, (USUAL, CL), "fp32 + channels_last for inference"),
     (0.2, CHANNELS_LAST_MIN_SPEEDUP, 1.6, (CL, CL), "fp32 + channels_last"),  # AVX-512 without bf16
     (1.1, 1.0, 1.0, (USUAL, USUAL), "fp32"),
+    (None, 1.15, 1.1, (USUAL, CL), "fp32 + channels_last for inference"),  # a wrong guess costs training more
     (None, 1.3, 1.0, (CL, USUAL), "fp32 + channels_last for training")])
 def test_cpu_without_fast_bf16_takes_channels_last_per_workload_where_measured_faster(
         monkeypatch, bf16, training, inference, expected, label) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
-from utils.settings.paths import CLASS_INDEX_PATH
 
 
 class Prediction(NamedTuple):
@@ -19,7 +18,7 @@ class Prediction(NamedTuple):
     probability: float
 
 
-def load_class_index(path: str | Path = CLASS_INDEX_PATH) -> dict[str, list[str]]:
+def load_class_index(path: str | Path) -> dict[str, list[str]]:
     """``{"0": ["n01440764", "tench"], ...}``; ``FileNotFoundError`` (with the fix) or ``ValueError`` (not that)."""
     path = Path(path)
     if not path.is_file():

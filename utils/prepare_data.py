@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     if args.verify:
-        found = verify_all(data_dir)
+        found = verify_all(data_dir, output_dir=read_folders()[1])
         if found:
             print("\n".join(found))
         if problems := [p for p in found if not p.startswith("extra")]:

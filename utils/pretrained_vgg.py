@@ -12,9 +12,10 @@ from torchvision.models import VGG16_Weights
 
 from utils.datalib.artifacts import is_genuine_sha256, weights_path
 from utils.datalib.checksums import cached_sha256
-from utils.datalib.fetch import prefetch_weights
+from utils.datalib.fetch import Mirror, prefetch_weights
 from utils.errors import CourseError, DataToolError
 from utils.settings import paths
+from utils.settings.environment import read_mirror
 from utils.support.checkpoints import load_into, read_state_dict
 
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1  #: the weights every notebook uses
@@ -72,16 +73,20 @@ def make_standin_vgg16(seed: int = 0) -> nn.Module:
         return models.vgg16(weights=None)
 
 
-def load_vgg16(allow_standin: bool = False, progress: bool = True,
-               verbose: bool = True) -> tuple[nn.Module, WeightsInfo]:
-    """``(net, info)``: VGG16 with ImageNet weights in train mode (downloaded once if missing) or, if ``allow_standin``
-    (smoke mode), a labelled stand-in. Raises ``WeightsUnavailableError`` (offline, no cached file, not smoke mode),
-    ``CheckpointError`` (a damaged or unsafe cached file) or ``DataToolError`` (a download that is not it)."""
+def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool = True,
+               mirror: str | Path | None = None) -> tuple[nn.Module, WeightsInfo]:
+    """``(net, info)``: VGG16 with ImageNet weights in train mode (fetched once if missing: copied from
+    ``mirror``, default ``COURSE_DATA_MIRROR``, if it has them, else downloaded) or, if ``allow_standin``
+    (smoke mode), a labelled stand-in. Raises ``WeightsUnavailableError`` (offline, no cached file, not
+    smoke mode), ``CheckpointError`` (a damaged or unsafe cached file) or ``DataToolError`` (a download
+    that is not it)."""
     path, say = weights_path(), print if verbose else lambda *_: None
+    mirror = read_mirror() if mirror is None else Path(mirror)
     if not path.exists():
-        say(f"{path.name} is not in {path.parent} yet: downloading it once (528 MB).")
+        source = f"copying it from {mirror} or downloading it" if mirror else "downloading it"
+        say(f"{path.name} is not in {path.parent} yet: {source} once (528 MB).")
         try:
-            done = prefetch_weights(mirror=None, progress=progress)
+            done = prefetch_weights(mirror=Mirror(mirror) if mirror else None, progress=progress)
         except (DataToolError, OSError) as err:  # offline, no space, or a hub cache folder we cannot write
             if isinstance(err, OSError):
                 err = f"{path.parent} cannot be written ({err.strerror or err}); set TORCH_HOME to a writable folder."

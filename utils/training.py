@@ -11,7 +11,7 @@ from torch import nn, optim
 from torch.utils.data import DataLoader, Dataset
 
 from utils.settings.device import select_device
-from utils.settings.environment import BATCH_SIZE
+from utils.settings.environment import BATCH_SIZE, DEFAULT_SEED
 from utils.settings.speed import Speed, choose_speed
 from utils.settings.progress import tqdm
 
@@ -27,7 +27,7 @@ FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
 
 
 def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: int = BATCH_SIZE,
-                     seed: int = 1234) -> dict[str, DataLoader]:
+                     seed: int = DEFAULT_SEED) -> dict[str, DataLoader]:
     """The book's ``dataloaders_dict``: batches ``(inputs (B, 3, 224, 224), labels (B,))``, ``train`` shuffled by
     its own generator (the same order on every rerun). ``num_workers=0``: workers would re-import a notebook's
     classes (Windows, macOS) and cost more start-up time than 8 batches win back."""

@@ -42,7 +42,7 @@ def hub_checkpoints_dir() -> Path:
 
 def weights_path() -> Path:
     """Where torchvision keeps (or will keep) the VGG16 ImageNet checkpoint."""
-    return hub_checkpoints_dir() / paths.VGG16_CHECKPOINT_FILENAME
+    return paths.vgg16_checkpoint_in(hub_checkpoints_dir().parent)
 
 
 def weights_url() -> str:

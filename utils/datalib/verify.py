@@ -34,10 +34,11 @@ def verify_dataset(dataset_dir: Path, manifest: Path | None = None) -> list[str]
     return [f"{kind}: {dataset_dir / rel}{note[kind]}" for kind, rel in dataset_problems(dataset_dir, manifest)]
 
 
-def verify_all(data_dir: Path, manifest: Path | None = None) -> list[str]:
-    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra" (harmless; also
-    a killed save's temporary file in ``<COURSE_OUTPUT_DIR>/weights``), "leftover" (a fetch's temporary folder) or
-    "weights" (a damaged cached checkpoint)."""
+def verify_all(data_dir: Path, manifest: Path | None = None,
+               output_dir: Path | None = None) -> list[str]:
+    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra" (harmless;
+    also a killed save's temporary file in ``output_dir/weights``, if given), "leftover" (a fetch's
+    temporary folder) or "weights" (a damaged cached checkpoint)."""
     problems = verify_dataset(data_dir / paths.DATASET_NAME, manifest)
     for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
         if not path.is_file() or sha256_file(path) != sha:
@@ -45,7 +46,8 @@ def verify_all(data_dir: Path, manifest: Path | None = None) -> list[str]:
                             else f"missing: {path}")
     problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
                  for folder in (data_dir, hub_checkpoints_dir()) for p, _ in stale_temp_files(folder, 0, FETCH_DIR)]
-    problems += stale_temp_report(paths.OUTPUT_DIR / "weights")
+    if output_dir is not None:
+        problems += stale_temp_report(output_dir / "weights")
     if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems

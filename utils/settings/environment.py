@@ -19,6 +19,7 @@ MIRROR_VAR = "COURSE_DATA_MIRROR"
 #: book's arithmetic in the usual memory layout).
 SPEEDS = ("auto", "fp32")
 BATCH_SIZE = 32  # the book's
+DEFAULT_SEED = 1234  # the book's
 #: The repository root (the folder holding ``notebooks/``, ``utils/`` and ``data/``).
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,7 @@ _TRUE_WORDS, _FALSE_WORDS = {"1", "true", "yes", "on"}, {"", "0", "false", "no",
 @dataclass(frozen=True)
 class Environment:
     """The course's variables, checked; ``speed_note``: a line to show about ``COURSE_SPEED`` (its old
-    name used), or None; ``in_jupyterlab``: a kernel that JupyterLab started (it draws widgets)."""
+    name used), or None; ``hub_dir``: torch's hub cache (``TORCH_HOME``)."""
 
     smoke: bool
     speed: str
@@ -36,7 +37,7 @@ class Environment:
     batch_size: int
     data_dir: Path
     output_dir: Path
-    in_jupyterlab: bool
+    hub_dir: Path
 
 
 def read_folders(environ: Mapping[str, str] | None = None) -> tuple[Path, Path]:
@@ -51,6 +52,17 @@ def read_mirror(environ: Mapping[str, str] | None = None) -> Path | None:
     """``COURSE_DATA_MIRROR`` as a folder, or None when unset (the data tool then downloads)."""
     mirror = (os.environ if environ is None else environ).get(MIRROR_VAR, "").strip()
     return Path(mirror).expanduser() if mirror else None
+
+
+def read_hub_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The torch hub cache as ``torch.hub.get_dir()`` finds it, but from ``environ``: ``$TORCH_HOME/hub``,
+    else ``$XDG_CACHE_HOME/torch/hub``, else ``~/.cache/torch/hub``."""
+    env = os.environ if environ is None else environ
+    torch_home = env.get("TORCH_HOME", "").strip()
+    if not torch_home:
+        cache = env.get("XDG_CACHE_HOME", "").strip() or "~/.cache"
+        torch_home = str(Path(cache) / "torch")
+    return Path(torch_home).expanduser() / "hub"
 
 
 def in_jupyterlab(environ: Mapping[str, str] | None = None) -> bool:
@@ -74,8 +86,8 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
         raise SettingsError(f"{speed_var}={env[speed_var]!r} is not understood: use {SPEED_VAR}=fp32 "
                             "for the book's arithmetic or leave it unset (auto).")
     batch = env.get(BATCH_SIZE_VAR, "").strip() or str(BATCH_SIZE)
-    if not batch.isdigit() or int(batch) < 1:
+    if not batch.isascii() or not batch.isdecimal() or int(batch) < 1:
         raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
                             f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
     return Environment(smoke in _TRUE_WORDS, speed, speed_note, int(batch), *read_folders(env),
-                       in_jupyterlab(env))
+                       read_hub_dir(env))

@@ -6,18 +6,16 @@ import random
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 
 from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, CourseMode
 from utils.settings.device import cap_cpu_threads, select_device
-from utils.settings.environment import read_environment
+from utils.settings.environment import DEFAULT_SEED, read_environment
 from utils.settings.paths import CoursePaths
 from utils.settings.speed import Speed, choose_speed
 
-DEFAULT_SEED = 1234  # the book's
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
     threads_line = cap_cpu_threads()  # before the speed choice, which times the CPU
     ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
                           speed=choose_speed(device, env.speed), batch_size=env.batch_size,
-                          paths=CoursePaths(env.data_dir, env.output_dir, Path(torch.hub.get_dir()), env.smoke))
+                          paths=CoursePaths(env.data_dir, env.output_dir, env.hub_dir, env.smoke))
     if verbose:
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
               f"torchvision {torchvision.__version__}")

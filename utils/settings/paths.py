@@ -43,10 +43,14 @@ class CoursePaths:
 
     @property
     def vgg16_checkpoint(self) -> Path:
-        return self.hub_dir / "checkpoints" / VGG16_CHECKPOINT_FILENAME
+        return vgg16_checkpoint_in(self.hub_dir)
 
 
-#: Defaults for code written for the book (the setup cell's ``ctx.paths`` holds the same).
-DATA_DIR, OUTPUT_DIR = read_folders()
-HYMENOPTERA_DIR: Path = DATA_DIR / DATASET_NAME
-CLASS_INDEX_PATH: Path = DATA_DIR / CLASS_INDEX_NAME
+def vgg16_checkpoint_in(hub_dir: Path) -> Path:
+    """Where torchvision keeps the VGG16 ImageNet checkpoint in the torch hub cache ``hub_dir``."""
+    return hub_dir / "checkpoints" / VGG16_CHECKPOINT_FILENAME
+
+
+# Bridge until helper nb03's make_datapath_list (root without a default) is merged; delete it then,
+# and this module's import of read_folders.
+HYMENOPTERA_DIR: Path = read_folders()[0] / DATASET_NAME

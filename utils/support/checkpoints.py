@@ -45,7 +45,24 @@ def _is_safetensors(path: Path) -> bool:
     return len(head) == 9 and head[8:] == b"{" and int.from_bytes(head[:8], "little") < path.stat().st_size
 
 
+def _not_the_file(path: Path, err: Exception) -> str | None:
+    """The message for a sound file that this machine or call cannot load, or None."""
+    lines = str(err).strip().splitlines()
+    first = lines[0] if lines else type(err).__name__
+    if isinstance(err, OSError) and not isinstance(err, EOFError):
+        return f"{path} could not be opened ({type(err).__name__}: {first})."
+    if "CUDA" in first and "is_available() is False" in first:
+        return (f"{path} could not be loaded on this machine, which has no CUDA GPU (PyTorch: {first}): "
+                "pass map_location=\"cpu\".")
+    if "version" in first and ("too old" in str(err) or "maximum supported version" in first):
+        return (f"{path} was saved by a newer PyTorch than this one ({torch.__version__}; PyTorch: "
+                f"{first}): update the course's packages (`make setup`), or save it again here.")
+    return None
+
+
 def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
+    if (message := _not_the_file(path, err)) is not None:
+        return message
     text, then = str(err), f" Fix: {fix}." if fix else ""
     if _is_safetensors(path):
         hint = f" (PyTorch: {text.splitlines()[0]})" if "safetensors" in text else ""
@@ -60,8 +77,11 @@ def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
                        "code from the file: never for a file from an untrusted source), then load that file.")
     copies = ", ".join(p.name for p in reversed(earlier_copies(path)))
     copies = f" (earlier copies beside it: {copies})" if copies else ""
-    return (f"{path} could not be read as a PyTorch checkpoint ({type(err).__name__}): it is truncated, corrupt, "
-            f"or not a .pth file at all.{then or f' Load another copy{copies}, or save the weights again.'}")
+    lines = text.strip().splitlines()
+    said = f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
+    advice = then or f" Load another copy{copies}, or save the weights again."
+    return (f"{path} could not be read as a PyTorch checkpoint ({said}): it is truncated, corrupt, "
+            f"or not a .pth file at all.{advice}")
 
 
 def read_state_dict(path: str | Path, map_location=None, fix: str | None = None,
@@ -75,6 +95,8 @@ def read_state_dict(path: str | Path, map_location=None, fix: str | None = None,
                               "(save_state_dict) first, or check the path.")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
+    except MemoryError:
+        raise  # the machine, not the file: nothing to say about the file
     except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
         raise CheckpointError(_unreadable(path, err, fix)) from None
     entries = ", ".join(map(repr, list(state)[:8])) + ", ..." * (len(state) > 8) if isinstance(state, Mapping) else ""

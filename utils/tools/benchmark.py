@@ -15,7 +15,7 @@ from utils.dataloader_image_classification import (MEAN, SIZE, STD, HymenopteraD
                                                    make_datapath_list)
 from utils.pretrained_vgg import make_standin_vgg16
 from utils.settings.device import cap_cpu_threads, select_device
-from utils.settings.environment import read_folders
+from utils.settings.environment import BATCH_SIZE, read_folders
 from utils.settings.paths import DATASET_NAME
 from utils.settings.speed import Speed, choose_speed
 
@@ -87,7 +87,8 @@ def images_per_second(net: nn.Module, kind: str, speed: Speed, inputs: torch.Ten
     return len(inputs) * steps / (time.perf_counter() - start)
 
 
-def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS, batch_size: int = 32,
+def compare_speed_settings(device: torch.device, kinds: Sequence[str] = KINDS,
+                           batch_size: int = BATCH_SIZE,
                            steps: int = 2, repeats: int = 1) -> dict[str, dict[str, float]]:
     """``{variant label: {kind: images per second}}`` for :func:`speed_variants`, the book's fp32 loop
     first. Per kind, each distinct setting (autocast, layout for that workload) is timed ``repeats``
@@ -166,8 +167,8 @@ def bench_loading(n: int, root: Path) -> float:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m utils.tools.benchmark",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("--batch-size", type=int, default=32,
-                        help="images per step (default 32, the book's)")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE,
+                        help=f"images per step (default {BATCH_SIZE}, the book's)")
     parser.add_argument("--steps", type=int, default=2,
                         help="timed steps per run, after 1 warm-up (default 2)")
     parser.add_argument("--repeats", type=int, default=3,
