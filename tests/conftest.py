@@ -16,8 +16,8 @@ from torch import nn
 matplotlib.use("Agg")  # figures are drawn without a display
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from utils.settings.environment import REPO_ROOT
-from utils.settings.paths import HYMENOPTERA_DIR
+from utils.settings.environment import REPO_ROOT, read_folders
+from utils.settings.paths import DATASET_NAME
 
 _real_connect = socket.socket.connect
 
@@ -46,10 +46,11 @@ def close_figures():
 @pytest.fixture(scope="session")
 def dataset_dir() -> Path:
     """The prepared ants-and-bees data set; tells how to prepare it if it is missing."""
-    if not (HYMENOPTERA_DIR / "train").is_dir():
-        pytest.fail(f"{HYMENOPTERA_DIR} is missing: run `make data` (or `python -m utils.prepare_data "
+    dataset = read_folders()[0] / DATASET_NAME  # COURSE_DATA_DIR or the repository's data/
+    if not (dataset / "train").is_dir():
+        pytest.fail(f"{dataset} is missing: run `make data` (or `python -m utils.prepare_data "
                     "--mirror DIR`) before the tests.")
-    return HYMENOPTERA_DIR
+    return dataset
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from utils.settings.environment import read_folders
-
 #: The file name torchvision gives the VGG16 ImageNet checkpoint in the hub cache: ``vgg16-`` and the first
 #: 8 hex digits of its SHA-256 (a test checks both against ``VGG16_Weights.IMAGENET1K_V1.url``).
 VGG16_CHECKPOINT_FILENAME = "vgg16-397923af.pth"
@@ -49,8 +47,3 @@ class CoursePaths:
 def vgg16_checkpoint_in(hub_dir: Path) -> Path:
     """Where torchvision keeps the VGG16 ImageNet checkpoint in the torch hub cache ``hub_dir``."""
     return hub_dir / "checkpoints" / VGG16_CHECKPOINT_FILENAME
-
-
-# Bridge until helper nb03's make_datapath_list (root without a default) is merged; delete it then,
-# and this module's import of read_folders.
-HYMENOPTERA_DIR: Path = read_folders()[0] / DATASET_NAME
