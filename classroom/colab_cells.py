@@ -28,8 +28,8 @@ from utils.settings.environment import REPO_ROOT
 
 CELL_FILE = Path(__file__).with_name("colab_first_cell.py")
 CODE_ID, WHY_ID = "colab-setup", "colab-why"
-WHY = ("**On Google Colab?** Run the next cell first: it fetches the course, installs it and prepares the data "
-       "(about a minute), and can keep your results in Drive. Anywhere else it does nothing.")
+WHY = ("**On Google Colab?** Run the next cell first: it installs the course and its data (about a minute) "
+       "and can keep your results in Drive. Elsewhere it does nothing.")
 #: Colab shows the cell collapsed to its title and form (cellView), JupyterLab collapsed (source_hidden).
 CELL_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
 PLACEHOLDER = "OWNER"
