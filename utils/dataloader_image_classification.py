@@ -1,5 +1,6 @@
-"""The book's data API for the ants-and-bees task, twins of notebooks 01-03 (``tests/test_notebook_twins.py``). The
-notes' bugs are fixed: labels come from the folder's name, images become RGB, non-images are left out."""
+"""The book's data API for the ants-and-bees task, twins of notebooks 01-03
+(``tests/test_notebook_twins.py``). The notes' bugs are fixed: labels come from the folder's name,
+images become RGB, non-images are left out."""
 
 import re
 from pathlib import Path
@@ -14,11 +15,13 @@ from torchvision import transforms
 
 
 SIZE = 224  # VGG16's input size
-#: ImageNet per-channel mean and standard deviation (R, G, B), used by every pretrained torchvision model.
+#: ImageNet per-channel mean and standard deviation (R, G, B), used by every pretrained
+#: torchvision model.
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
 CLASS_NAMES: tuple[str, ...] = ("ants", "bees")  # the label is the index
-#: File endings counted as images (compared lower-case). ``imageNotFound.gif`` is deliberately not one.
+#: File endings counted as images (compared lower-case). ``imageNotFound.gif`` is deliberately
+#: not one.
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png"})
 
 
@@ -39,8 +42,8 @@ class BaseTransform:
 
 
 class ImageTransform:
-    """``transform(img, phase)`` -> a float tensor ``(3, resize, resize)``: random augmentation
-    for phase "train", the fixed steps of :class:`BaseTransform` for "val"."""
+    """``transform(img, phase)`` -> a float tensor ``(3, resize, resize)``: random augmentation for
+    phase "train", the fixed steps of :class:`BaseTransform` for "val"."""
 
     def __init__(self, resize: int, mean: Sequence[float], std: Sequence[float]) -> None:
         self.data_transform = {
@@ -65,8 +68,9 @@ class ImageTransform:
 
 
 def make_datapath_list(phase: str, root: str | Path) -> list[str]:
-    """The sorted image files under ``root/phase/<class>/`` (``phase`` "train" or "val"; ``root`` the data set's
-    folder, e.g. ``ctx.paths.hymenoptera_dir``); ``FileNotFoundError`` with the fix if there are none."""
+    """The sorted image files under ``root/phase/<class>/`` (``phase`` "train" or "val"; ``root``
+    the data set's folder, e.g. ``ctx.paths.hymenoptera_dir``); ``FileNotFoundError`` with the fix
+    if there are none."""
     if phase not in ("train", "val"):
         raise ValueError(f"phase must be 'train' or 'val', not {phase!r}")
     phase_dir = Path(root) / phase
@@ -83,9 +87,10 @@ def make_datapath_list(phase: str, root: str | Path) -> list[str]:
 
 
 def load_rgb_image(path: str | Path | BinaryIO, name: str | None = None) -> Image.Image:
-    """An RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and float grayscale scaled to 8 bits)
-    from a file, or from an open binary file (an upload's bytes in ``io.BytesIO``) that messages call ``name``.
-    Raises ``ValueError`` naming the file if it is missing, not an image, truncated, or too large for PIL."""
+    """An RGB PIL image (transparent pixels white, EXIF rotation applied, 16-bit and float grayscale
+    scaled to 8 bits) from a file, or from an open binary file (an upload's bytes in ``io.BytesIO``)
+    that messages call ``name``. Raises ``ValueError`` naming the file if it is missing, not an
+    image, truncated, or too large for PIL."""
     source = path if hasattr(path, "read") else Path(path)
     path = source if isinstance(source, Path) else (name or "the uploaded image")
     try:
@@ -94,15 +99,20 @@ def load_rgb_image(path: str | Path | BinaryIO, name: str | None = None) -> Imag
             img = ImageOps.exif_transpose(img)
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                 rgba = img.convert("RGBA")
-                return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-            if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grayscale: to 8 bits first, or all white
+                white = Image.new("RGBA", rgba.size, "white")
+                return Image.alpha_composite(white, rgba).convert("RGB")
+            # 16-bit grayscale: to 8 bits first, or all white
+            if img.mode in ("I", "I;16", "I;16B", "I;16L"):
                 img = img.point(lambda v: v / 256).convert("L")
-            if img.mode == "F":  # 32-bit float: a plain convert() clips to 0..255, so 0..1 data turns black
+            # 32-bit float: a plain convert() clips to 0..255, so 0..1 data turns black
+            if img.mode == "F":
                 pixels = np.asarray(img)
                 lo, hi = float(pixels.min()), float(pixels.max())
                 if not np.isfinite(pixels).all():
-                    raise ValueError(f"{path} is a float image with NaN or infinite pixels: save it as an 8-bit "
-                                     "PNG or JPEG with the range you want, then load that.")
+                    raise ValueError(
+                        f"{path} is a float image with NaN or infinite pixels: save it as an 8-bit "
+                        "PNG or JPEG with the range you want, then load that."
+                    )
                 if lo >= 0 and hi <= 255:
                     lo, hi = 0.0, (1.0 if hi <= 1 else 255.0)
                 img = img.point(lambda v: (v - lo) * 255 / max(hi - lo, 1e-12)).convert("L")
@@ -110,35 +120,52 @@ def load_rgb_image(path: str | Path | BinaryIO, name: str | None = None) -> Imag
     except Image.DecompressionBombError as err:
         pixels = re.search(r"\((\d+) pixels\)", str(err))
         size = f"{int(pixels[1]) / 1e6:.3g} megapixels" if pixels else "too many pixels"
-        raise ValueError(f"{path} has {size}, more than PIL opens by default ({2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} "
-                         "megapixels, a guard against decompression bombs): shrink it (the model sees 224 x 224 "
-                         "pixels), or if you trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first.") from None
+        limit = 2 * Image.MAX_IMAGE_PIXELS / 1e6  # PIL refuses twice its warning threshold
+        raise ValueError(
+            f"{path} has {size}, more than PIL opens by default ({limit:.0f} megapixels, a guard "
+            "against decompression bombs): shrink it (the model sees 224 x 224 pixels), or if you "
+            "trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first."
+        ) from None
     except FileNotFoundError:
-        where = "" if Path(path).is_absolute() else f" (a relative path starts in the working folder, {Path.cwd()})"
-        raise ValueError(f"No image file at {path}{where}: check the name, or give the full path. A picture of "
-                         "the data set? `python -m utils.prepare_data --verify` names what is missing.") from None
+        where = ""
+        if not Path(path).is_absolute():
+            where = f" (a relative path starts in the working folder, {Path.cwd()})"
+        raise ValueError(
+            f"No image file at {path}{where}: check the name, or give the full path. A picture of "
+            "the data set? `python -m utils.prepare_data --verify` names what is missing."
+        ) from None
     except UnidentifiedImageError:
-        raise ValueError(f"{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or .png "
-                         "file; `python -m utils.prepare_data` restores the course's data set.") from None
+        raise ValueError(
+            f"{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or "
+            ".png file; `python -m utils.prepare_data` restores the course's data set."
+        ) from None
     except (IsADirectoryError, PermissionError) as err:
-        raise ValueError(f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
-                         "or .png file you may read.") from None
+        raise ValueError(
+            f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
+            "or .png file you may read."
+        ) from None
     except OSError as err:  # truncated or otherwise damaged pixel data
-        raise ValueError(f"{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with a "
-                         "complete copy (`python -m utils.prepare_data` restores the course's data set).") from None
+        raise ValueError(
+            f"{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with "
+            "a complete copy (`python -m utils.prepare_data` restores the course's data set)."
+        ) from None
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:
-    """The label from the folder's name (``.../train/ants/x.jpg`` -> 0); ``ValueError`` for another folder."""
+    """The label from the folder's name (``.../train/ants/x.jpg`` -> 0); ``ValueError`` for another
+    folder."""
     folder = Path(path).parent.name
     if folder not in class_names:
-        raise ValueError(f"{path}: its folder {folder!r} is not a known class {tuple(class_names)}. "
-                         "Images must sit in a folder named after their class, e.g. train/ants/.")
+        raise ValueError(
+            f"{path}: its folder {folder!r} is not a known class {tuple(class_names)}. "
+            "Images must sit in a folder named after their class, e.g. train/ants/."
+        )
     return list(class_names).index(folder)
 
 
 class HymenopteraDataset(data.Dataset):
-    """``dataset[i]``: ``(transform(img, phase), label)``, a tensor ``(3, 224, 224)`` (or the PIL image) and an int."""
+    """``dataset[i]``: ``(transform(img, phase), label)``, a tensor ``(3, 224, 224)`` (or the PIL
+    image) and an int."""
 
     def __init__(self, file_list: Sequence[str | Path],
                  transform: Callable[[Image.Image, str], torch.Tensor] | None = None,

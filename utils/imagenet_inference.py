@@ -1,5 +1,5 @@
-"""An ImageNet model's output as class names and probabilities: the book's ``ILSVRCPredictor``, plus a softmax
-top-k; the twin of notebook 01's (``tests/test_notebook_twins.py``)."""
+"""An ImageNet model's output as class names and probabilities: the book's ``ILSVRCPredictor``, plus
+a softmax top-k; the twin of notebook 01's (``tests/test_notebook_twins.py``)."""
 
 import json
 from pathlib import Path
@@ -7,7 +7,6 @@ from typing import NamedTuple
 from collections.abc import Mapping, Sequence
 
 import torch
-
 
 
 class Prediction(NamedTuple):
@@ -19,21 +18,32 @@ class Prediction(NamedTuple):
 
 
 def load_class_index(path: str | Path) -> dict[str, list[str]]:
-    """``{"0": ["n01440764", "tench"], ...}``; ``FileNotFoundError`` (with the fix) or ``ValueError`` (not that)."""
+    """``{"0": ["n01440764", "tench"], ...}``; ``FileNotFoundError`` (with the fix) or
+    ``ValueError`` (not that)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing. Prepare the data first: `make data` or "
-                                "`python -m utils.prepare_data` (offline: add --mirror DIR).")
+        raise FileNotFoundError(
+            f"{path} is missing. Prepare the data first: `make data` or "
+            "`python -m utils.prepare_data` (offline: add --mirror DIR)."
+        )
     try:
         class_index = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:  # a damaged or binary file
-        raise ValueError(f"{path} is not valid JSON text ({err}); re-run `python -m utils.prepare_data`.") from None
+        raise ValueError(
+            f"{path} is not valid JSON text ({err}); re-run `python -m utils.prepare_data`."
+        ) from None
     if not isinstance(class_index, dict) or not class_index:
-        raise ValueError(f"{path} should hold a non-empty JSON object {{\"0\": [wnid, name], ...}}.")
+        raise ValueError(
+            f"{path} should hold a non-empty JSON object {{\"0\": [wnid, name], ...}}."
+        )
     if set(class_index) != {str(i) for i in range(len(class_index))}:
-        raise ValueError(f"{path}: the keys should be the class ids \"0\" .. \"{len(class_index) - 1}\".")
+        raise ValueError(
+            f"{path}: the keys should be the class ids \"0\" .. \"{len(class_index) - 1}\"."
+        )
     for key, value in class_index.items():
-        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        if not (
+            isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+        ):
             raise ValueError(f"{path}: entry {key!r} should be [wordnet_id, name], not {value!r}.")
     return class_index
 
@@ -44,9 +54,8 @@ class ILSVRCPredictor:
     Args:
         class_index: ``{"0": ["n01440764", "tench"], ...}`` from :func:`load_class_index`.
 
-    Every method takes ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)`` with
-    ``C == len(class_index)``, on any device, with or without gradient tracking.
-    """
+    Every method takes ``out``, the logits of ONE image: ``(1, C)`` or ``(C,)`` with ``C ==
+    len(class_index)``, on any device, with or without gradient tracking."""
 
     def __init__(self, class_index: Mapping[str, Sequence[str]]) -> None:
         self.class_index = class_index

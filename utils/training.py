@@ -1,8 +1,9 @@
-"""The book's training code for notebooks 03 and 04: DataLoaders, freezing, parameter groups, and the two loops.
-Both validate once before training (epoch 0), so ``num_epochs=1`` is the book's ``num_epochs=2``."""
+"""The book's training code for notebooks 03 and 04: DataLoaders, the fine-tuning parameter groups,
+and the two loops. Both validate once before training (epoch 0), so ``num_epochs=1`` is the book's
+``num_epochs=2``."""
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +16,6 @@ from utils.settings.environment import BATCH_SIZE, DEFAULT_SEED
 from utils.settings.speed import Speed, choose_speed
 from utils.settings.progress import tqdm
 
-#: Transfer learning (notebook 03): only the new output layer learns.
-TRANSFER_LEARNING_PARAM_NAMES: tuple[str, ...] = ("classifier.6.weight", "classifier.6.bias")
-
 #: Fine-tuning (notebook 04): group name -> (parameter-name prefixes, learning rate).
 FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
     "features": (("features.",), 1e-4),
@@ -26,35 +24,35 @@ FINE_TUNING_GROUPS: dict[str, tuple[tuple[str, ...], float]] = {
 }
 
 
-def make_dataloaders(train_dataset: Dataset, val_dataset: Dataset, batch_size: int = BATCH_SIZE,
-                     seed: int = DEFAULT_SEED) -> dict[str, DataLoader]:
-    """The book's ``dataloaders_dict``: batches ``(inputs (B, 3, 224, 224), labels (B,))``, ``train`` shuffled by
-    its own generator (the same order on every rerun). ``num_workers=0``: workers would re-import a notebook's
-    classes (Windows, macOS) and cost more start-up time than 8 batches win back."""
+def make_dataloaders(
+    train_dataset: Dataset,
+    val_dataset: Dataset,
+    batch_size: int = BATCH_SIZE,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, DataLoader]:
+    """The book's ``dataloaders_dict``: batches ``(inputs (B, 3, 224, 224), labels (B,))``,
+    ``train`` shuffled by its own generator (the same order on every rerun). ``num_workers=0``:
+    workers would re-import a notebook's classes (Windows, macOS) and cost more start-up time than 8
+    batches win back."""
     generator = torch.Generator().manual_seed(seed)
-    return {"train": DataLoader(train_dataset, batch_size=batch_size, shuffle=True, num_workers=0, generator=generator),
-            "val": DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)}
+    train = DataLoader(
+        train_dataset, batch_size=batch_size, shuffle=True, num_workers=0, generator=generator
+    )
+    val = DataLoader(val_dataset, batch_size=batch_size, shuffle=False, num_workers=0)
+    return {"train": train, "val": val}
 
 
-def freeze_all_except(net: nn.Module, update_param_names: Iterable[str] = TRANSFER_LEARNING_PARAM_NAMES,
-                      ) -> list[nn.Parameter]:
-    """Transfer learning: only the parameters named learn. Returns the book's ``params_to_update``; ``ValueError``
-    for a name that is not a parameter of ``net`` (a typo would silently freeze everything)."""
-    wanted = list(update_param_names)
-    names = {name for name, _ in net.named_parameters()}
-    if unknown := [name for name in wanted if name not in names]:
-        raise ValueError(f"{unknown} are not parameters of this network; names look like {sorted(names)[:3]}...")
-    for name, param in net.named_parameters():
-        param.requires_grad = name in wanted
-    return [param for param in net.parameters() if param.requires_grad]
-
-
-def make_fine_tuning_param_groups(net: nn.Module, groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS
-                                  ) -> list[dict[str, Any]]:
-    """Fine-tuning: each parameter learns in the first group (name -> (name prefixes, lr)) it matches, or is frozen.
-    Returns ``{"name", "lr", "params", "param_names"}`` dicts for ``optim.SGD(groups, momentum=0.9)``;
-    ``ValueError`` if a group matches no parameter."""
-    result = [{"name": gname, "lr": lr, "params": [], "param_names": []} for gname, (_, lr) in groups.items()]
+def make_fine_tuning_param_groups(
+    net: nn.Module,
+    groups: Mapping[str, tuple[Sequence[str], float]] = FINE_TUNING_GROUPS,
+) -> list[dict[str, Any]]:
+    """Fine-tuning: each parameter learns in the first group (name -> (name prefixes, lr)) it
+    matches, or is frozen. Returns ``{"name", "lr", "params", "param_names"}`` dicts for
+    ``optim.SGD(groups, momentum=0.9)``; ``ValueError`` if a group matches no parameter."""
+    result = [
+        {"name": gname, "lr": lr, "params": [], "param_names": []}
+        for gname, (_, lr) in groups.items()
+    ]
     prefixes = [tuple(pfx) for pfx, _ in groups.values()]
     for name, param in net.named_parameters():
         index = next((i for i, pfx in enumerate(prefixes) if name.startswith(pfx)), None)
@@ -68,13 +66,15 @@ def make_fine_tuning_param_groups(net: nn.Module, groups: Mapping[str, tuple[Seq
 
 
 def format_param_groups(groups: Sequence[Mapping[str, Any]]) -> str:
-    """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``), under 90 columns."""
+    """A text table of :func:`make_fine_tuning_param_groups` (or ``optimizer.param_groups``), under
+    90 columns."""
     lines = [f"{'group':<27} {'lr':>6} {'tensors':>7} {'parameters':>11}  layers", "-" * 84]
     for g in groups:
         layers = list(dict.fromkeys(name.rpartition(".")[0] for name in g.get("param_names", [])))
         count = sum(p.numel() for p in g["params"])
         shown = ", ".join(layers) if len(layers) <= 2 else f"{layers[0]}, ..., {layers[-1]}"
-        lines.append(f"{g.get('name', '?'):<27} {g['lr']:>6.0e} {len(g['params']):>7} {count:>11,}  {shown}")
+        name = g.get("name", "?")
+        lines.append(f"{name:<27} {g['lr']:>6.0e} {len(g['params']):>7} {count:>11,}  {shown}")
     total = sum(p.numel() for g in groups for p in g["params"])
     lines += ["-" * 84, f"{'total':<27} {'':>6} {'':>7} {total:>11,}"]
     return "\n".join(lines)
@@ -94,8 +94,8 @@ class EpochStats:
 
 @dataclass
 class History:
-    """One run of a training loop (``net.history``): :class:`EpochStats` per epoch and phase, training batches done,
-    and ``finished`` (False while it runs, and for good if it is stopped)."""
+    """One run of a training loop (``net.history``): :class:`EpochStats` per epoch and phase,
+    training batches done, and ``finished`` (False while it runs, and for good if it is stopped)."""
 
     records: list[EpochStats] = field(default_factory=list)
     batches_trained: int = 0
@@ -105,11 +105,11 @@ class History:
         return [r for r in self.records if r.phase == phase]
 
 
-def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
-                      optimizer: optim.Optimizer, num_epochs: int,
+def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader],
+                      criterion: nn.Module, optimizer: optim.Optimizer, num_epochs: int,
                       device: torch.device | str = "cpu") -> History:
-    """Notebook 03's loop (the book's, on ``device``, in fp32): returns the :class:`History`, also kept as
-    ``net.history``; ``net`` ends in eval mode, even if stopped."""
+    """Notebook 03's loop (the book's, on ``device``, in fp32): returns the :class:`History`, also
+    kept as ``net.history``; ``net`` ends in eval mode, even if stopped."""
     net.to(device)
     history = History()
     net.history = history  # kept on the network too: a stopped run still says what happened
@@ -150,35 +150,36 @@ def train_model_plain(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader]
 def train_model(net: nn.Module, dataloaders_dict: Mapping[str, DataLoader], criterion: nn.Module,
                 optimizer: optim.Optimizer, num_epochs: int,
                 device: torch.device | str | None = None, speed: Speed | None = None) -> History:
-    """Notebook 04's loop: :func:`train_model_plain` on the fastest device (default) with ``cudnn.benchmark`` and
-    ``speed``'s autocast and layout per phase (``speed.memory_format(training=...)``; default: the device's
-    choice). ``net`` ends in eval mode and the usual layout, even if stopped."""
+    """Notebook 04's loop: :func:`train_model_plain` on the fastest device (default) with
+    ``cudnn.benchmark`` and ``speed``'s autocast and layout per phase
+    (``speed.memory_format(training=...)``; default: the device's choice). ``net`` ends in eval mode
+    and the usual layout, even if stopped."""
     device = select_device() if device is None else torch.device(device)
     speed = choose_speed(device) if speed is None else speed
     if device.type == "cuda":
-        torch.backends.cudnn.benchmark = True  # cuDNN times its algorithms per input shape, keeps the fastest
+        torch.backends.cudnn.benchmark = True  # cuDNN keeps its fastest algorithm per shape
     net.to(device)
-    scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # only fp16 needs it
+    scaler = torch.amp.GradScaler(device.type, enabled=speed.use_grad_scaler)  # fp16 only
     history = net.history = History()
     try:
         for epoch in range(num_epochs + 1):
             print(f"Epoch {epoch}/{num_epochs}")
             for phase in ["val"] if epoch == 0 else ["train", "val"]:
                 net.train(phase == "train")
-                layout = speed.memory_format(training=phase == "train")  # per workload: train or inference
+                layout = speed.memory_format(training=phase == "train")
                 net.to(memory_format=layout)  # a no-op when the layout is unchanged
                 epoch_loss, epoch_corrects, start = 0.0, 0, time.perf_counter()
                 for inputs, labels in tqdm(dataloaders_dict[phase], desc=f"epoch {epoch} {phase}"):
                     inputs, labels = inputs.to(device, memory_format=layout), labels.to(device)
                     optimizer.zero_grad()
-                    with torch.set_grad_enabled(phase == "train"), speed.autocast():  # bf16/fp16 where faster
+                    with torch.set_grad_enabled(phase == "train"), speed.autocast():
                         outputs = net(inputs)
                         loss = criterion(outputs, labels)
                         preds = outputs.argmax(dim=1)
                     if phase == "train":
-                        scaler.scale(loss).backward()  # fp16: the loss scaled up first; else loss.backward()
-                        scaler.step(optimizer)         # the gradients scaled back, then optimizer.step()
-                        scaler.update()                # fp16: adjust the scale for the next batch
+                        scaler.scale(loss).backward()  # fp16: the loss scaled up first
+                        scaler.step(optimizer)         # the gradients scaled back, then the step
+                        scaler.update()                # fp16: the scale for the next batch
                         history.batches_trained += 1
                     epoch_loss += loss.item() * inputs.size(0)
                     epoch_corrects += int((preds == labels).sum().item())

@@ -1,5 +1,6 @@
-"""Save a ``state_dict`` atomically, keeping earlier files; load it with ``weights_only=True`` (a malicious file
-cannot run code). Every way a file can be wrong is one :class:`CheckpointError` saying what it is and what to do."""
+"""Save a ``state_dict`` atomically, keeping earlier files; load it with ``weights_only=True`` (a
+malicious file cannot run code). Every way a file can be wrong is one :class:`CheckpointError`
+saying what it is and what to do."""
 
 import re
 from collections.abc import Mapping
@@ -12,9 +13,14 @@ from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies
 from utils.errors import CourseError
 
 #: Key prefixes that wrappers add to a ``state_dict``.
-WRAPPER_PREFIXES = {"module.": "nn.DataParallel/DistributedDataParallel", "_orig_mod.": "torch.compile"}
-ARCHITECTURE_FIX = ("build the same model before loading (for the course: VGG16 with classifier[6] = "
-                    "nn.Linear(4096, 2)), or load the right file")
+WRAPPER_PREFIXES = {
+    "module.": "nn.DataParallel/DistributedDataParallel",
+    "_orig_mod.": "torch.compile",
+}
+ARCHITECTURE_FIX = (
+    "build the same model before loading (for the course: VGG16 with classifier[6] = "
+    "nn.Linear(4096, 2)), or load the right file"
+)
 
 
 class CheckpointError(CourseError, RuntimeError):
@@ -32,17 +38,22 @@ def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -
 
 
 def _is_state_dict(obj: object) -> bool:
-    return isinstance(obj, Mapping) and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items())
+    if not isinstance(obj, Mapping):
+        return False
+    return all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items())
 
 
 def _is_safetensors(path: Path) -> bool:
-    # A safetensors file starts with the length of its JSON header (8 bytes, little-endian), then "{".
+    # A safetensors file starts with the length of its JSON header (8 bytes, little-endian),
+    # then "{".
     try:
         with open(path, "rb") as fh:
             head = fh.read(9)
     except OSError:  # unreadable: _unreadable reports the load's own error
         return False
-    return len(head) == 9 and head[8:] == b"{" and int.from_bytes(head[:8], "little") < path.stat().st_size
+    if len(head) != 9 or head[8:] != b"{":
+        return False
+    return int.from_bytes(head[:8], "little") < path.stat().st_size
 
 
 def _not_the_file(path: Path, err: Exception) -> str | None:
@@ -52,102 +63,175 @@ def _not_the_file(path: Path, err: Exception) -> str | None:
     if isinstance(err, OSError) and not isinstance(err, EOFError):
         return f"{path} could not be opened ({type(err).__name__}: {first})."
     if "CUDA" in first and "is_available() is False" in first:
-        return (f"{path} could not be loaded on this machine, which has no CUDA GPU (PyTorch: {first}): "
-                "pass map_location=\"cpu\".")
+        return (
+            f"{path} could not be loaded on this machine, which has no CUDA GPU "
+            f"(PyTorch: {first}): pass map_location=\"cpu\"."
+        )
     if "version" in first and ("too old" in str(err) or "maximum supported version" in first):
-        return (f"{path} was saved by a newer PyTorch than this one ({torch.__version__}; PyTorch: "
-                f"{first}): update the course's packages (`make setup`), or save it again here.")
+        return (
+            f"{path} was saved by a newer PyTorch than this one ({torch.__version__}; PyTorch: "
+            f"{first}): update the course's packages (`make setup`), or save it again here."
+        )
     return None
 
 
 def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
-    if (message := _not_the_file(path, err)) is not None:
+    message = _not_the_file(path, err)
+    if message is not None:
         return message
-    text, then = str(err), f" Fix: {fix}." if fix else ""
+    text = str(err)
+    then = f" Fix: {fix}." if fix else ""
     if _is_safetensors(path):
         hint = f" (PyTorch: {text.splitlines()[0]})" if "safetensors" in text else ""
-        return (f"{path} is a safetensors file, not torch.save's format{hint}: `pip install safetensors`, then load "
-                f"it with `import safetensors.torch; net.load_state_dict(safetensors.torch.load_file(path))`.{then}")
-    if unsafe := re.search(r"Unsupported global: GLOBAL (\S+)", text):
-        what = (f"{path} was refused as unsafe: it is a pickled Python object ({unsafe[1]}, e.g. a whole model "
-                "saved with torch.save(net)), not a state_dict, and torch.load(weights_only=True) loads only tensors.")
+        return (
+            f"{path} is a safetensors file, not torch.save's format{hint}: "
+            "`pip install safetensors`, then load it with `import safetensors.torch; "
+            f"net.load_state_dict(safetensors.torch.load_file(path))`.{then}"
+        )
+    unsafe = re.search(r"Unsupported global: GLOBAL (\S+)", text)
+    if unsafe:
+        what = (
+            f"{path} was refused as unsafe: it is a pickled Python object ({unsafe[1]}, e.g. a "
+            "whole model saved with torch.save(net)), not a state_dict, and "
+            "torch.load(weights_only=True) loads only tensors."
+        )
+        if then:
+            return what + then
         new = path.with_name(f"{path.stem}_state_dict.pth")
-        return what + (then or f" If you trust this file, extract its weights once in a trusted session: "
-                       f"`torch.save(torch.load('{path}', weights_only=False).state_dict(), '{new}')` (this runs "
-                       "code from the file: never for a file from an untrusted source), then load that file.")
+        extract = f"torch.save(torch.load('{path}', weights_only=False).state_dict(), '{new}')"
+        return (
+            f"{what} If you trust this file, extract its weights once in a trusted session: "
+            f"`{extract}` (this runs code from the file: never for a file from an untrusted "
+            "source), then load that file."
+        )
     copies = ", ".join(p.name for p in reversed(earlier_copies(path)))
     copies = f" (earlier copies beside it: {copies})" if copies else ""
     lines = text.strip().splitlines()
     said = f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
     advice = then or f" Load another copy{copies}, or save the weights again."
-    return (f"{path} could not be read as a PyTorch checkpoint ({said}): it is truncated, corrupt, "
-            f"or not a .pth file at all.{advice}")
+    return (
+        f"{path} could not be read as a PyTorch checkpoint ({said}): it is truncated, corrupt, "
+        f"or not a .pth file at all.{advice}"
+    )
 
 
-def read_state_dict(path: str | Path, map_location=None, fix: str | None = None,
-                    key: str | None = None) -> dict[str, torch.Tensor]:
-    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``; ``key``: the entry of a
-    training checkpoint that holds it. ``fix``: what to do about a bad file the course wrote or downloaded (without
-    it the advice never deletes the file). Raises :class:`CheckpointError`."""
+def read_state_dict(
+    path: str | Path, map_location=None, fix: str | None = None, key: str | None = None
+) -> dict[str, torch.Tensor]:
+    """``torch.load(path, map_location, weights_only=True)``, checked to be a ``state_dict``;
+    ``key``: the entry of a training checkpoint that holds it. ``fix``: what to do about a bad file
+    the course wrote or downloaded (without it the advice never deletes the file). Raises
+    :class:`CheckpointError`."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"No checkpoint at {path}. Run the cell that saves it "
-                              "(save_state_dict) first, or check the path.")
+        raise CheckpointError(
+            f"No checkpoint at {path}. Run the cell that saves it "
+            "(save_state_dict) first, or check the path."
+        )
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except MemoryError:
         raise  # the machine, not the file: nothing to say about the file
     except Exception as err:  # noqa: BLE001 (garbage can make the unpickler raise anything)
         raise CheckpointError(_unreadable(path, err, fix)) from None
-    entries = ", ".join(map(repr, list(state)[:8])) + ", ..." * (len(state) > 8) if isinstance(state, Mapping) else ""
+    entries = ""  # the first keys of a dict, for the messages
+    if isinstance(state, Mapping):
+        entries = ", ".join(map(repr, list(state)[:8]))
+        if len(state) > 8:
+            entries += ", ..."
     if key is not None and not (isinstance(state, Mapping) and key in state):
-        raise CheckpointError(f"{path} has no entry {key!r} (it holds {entries or type(state).__name__}): "
-                              "pass the key that holds the weights, or key=None for a plain state_dict.")
-    state = state if key is None else state[key]
-    if not _is_state_dict(state):
-        inner = [k for k, v in state.items() if _is_state_dict(v) and v] if isinstance(state, Mapping) else []
         raise CheckpointError(
-            f"{path} is a training checkpoint (a dict of {entries}): the weights are under {inner[0]!r}. Load "
-            f"them with load_state_dict(net, path, key={inner[0]!r}), i.e. `net.load_state_dict(torch.load(path, "
-            f"weights_only=True)[{inner[0]!r}])`." if inner else
-            f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of parameter names to tensors)."
-            + (f" Fix: {fix}." if fix else " Save weights with save_state_dict(net, path), i.e. "
-               "torch.save(net.state_dict(), path)."))
-    return dict(state)
+            f"{path} has no entry {key!r} (it holds {entries or type(state).__name__}): "
+            "pass the key that holds the weights, or key=None for a plain state_dict."
+        )
+    state = state if key is None else state[key]
+    if _is_state_dict(state):
+        return dict(state)
+    inner = []  # the entries of a training checkpoint that hold a state_dict
+    if isinstance(state, Mapping):
+        inner = [k for k, v in state.items() if _is_state_dict(v) and v]
+    if inner:
+        raise CheckpointError(
+            f"{path} is a training checkpoint (a dict of {entries}): the weights are under "
+            f"{inner[0]!r}. Load them with load_state_dict(net, path, key={inner[0]!r}), i.e. "
+            f"`net.load_state_dict(torch.load(path, weights_only=True)[{inner[0]!r}])`."
+        )
+    if fix:
+        advice = f" Fix: {fix}."
+    else:
+        advice = (
+            " Save weights with save_state_dict(net, path), i.e. "
+            "torch.save(net.state_dict(), path)."
+        )
+    raise CheckpointError(
+        f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of parameter names "
+        f"to tensors).{advice}"
+    )
 
 
 def _keys(names: list[str]) -> str:
-    return ", ".join(f'"{k}"' for k in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    shown = ", ".join(f'"{k}"' for k in names[:3])
+    if len(names) > 3:
+        shown += f" and {len(names) - 3} more"
+    return shown
 
 
-def _mismatch(path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, torch.Tensor], fix: str) -> str:
+def _mismatch(
+    path: Path, own: Mapping[str, torch.Tensor], state: Mapping[str, torch.Tensor], fix: str
+) -> str:
     for prefix, wrapper in WRAPPER_PREFIXES.items():
         if state.keys() == {prefix + k for k in own}:
-            return (f"{path} was saved from a model wrapped in {wrapper}: every key starts with {prefix!r}. Load it "
-                    f"with load_state_dict(net, path, strip_prefix={prefix!r}), i.e. `net.load_state_dict({{k."
-                    f"removeprefix({prefix!r}): v for k, v in torch.load(path, weights_only=True).items()}})`.")
+            loaded = "torch.load(path, weights_only=True)"
+            stripped = f"{{k.removeprefix({prefix!r}): v for k, v in {loaded}.items()}}"
+            return (
+                f"{path} was saved from a model wrapped in {wrapper}: every key starts with "
+                f"{prefix!r}. Load it with load_state_dict(net, path, strip_prefix={prefix!r}), "
+                f"i.e. `net.load_state_dict({stripped})`."
+            )
         if own.keys() == {prefix + k for k in state}:
-            return (f"{path} holds the weights of a plain model, but this network is wrapped in {wrapper} (its keys "
-                    f"start with {prefix!r}): load into the model inside, net.{prefix[:-1]}.")
-    missing, unexpected = [k for k in own if k not in state], [k for k in state if k not in own]
+            return (
+                f"{path} holds the weights of a plain model, but this network is wrapped in "
+                f"{wrapper} (its keys start with {prefix!r}): load into the model inside, "
+                f"net.{prefix[:-1]}."
+            )
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
     resized = [k for k in own if k in state and own[k].shape != state[k].shape]
     layers = {k.rsplit(".", 1)[0] for k in resized}
-    if not missing and not unexpected and len(layers) == 1 and (layer := f"{min(layers)}.weight") in resized:
-        return (f"{path} holds a different head: {layer} has {state[layer].shape[0]} outputs in the file, "
-                f"{own[layer].shape[0]} in this network. Fix: {fix}.")
-    report = "; ".join(
-        [f"Missing key(s) in state_dict: {_keys(missing)}"] * bool(missing)
-        + [f"Unexpected key(s) in state_dict: {_keys(unexpected)}"] * bool(unexpected)
-        + [f"size mismatch for {k}: {list(state[k].shape)} in the file, {list(own[k].shape)} here"
-           for k in resized[:3]])
-    return f"{path} was saved from a different architecture than this network ({report}). Fix: {fix}."
+    if not missing and not unexpected and len(layers) == 1:
+        layer = f"{min(layers)}.weight"
+        if layer in resized:
+            return (
+                f"{path} holds a different head: {layer} has {state[layer].shape[0]} outputs in "
+                f"the file, {own[layer].shape[0]} in this network. Fix: {fix}."
+            )
+    problems = []
+    if missing:
+        problems.append(f"Missing key(s) in state_dict: {_keys(missing)}")
+    if unexpected:
+        problems.append(f"Unexpected key(s) in state_dict: {_keys(unexpected)}")
+    for k in resized[:3]:
+        problems.append(
+            f"size mismatch for {k}: {list(state[k].shape)} in the file, {list(own[k].shape)} here"
+        )
+    return (
+        f"{path} was saved from a different architecture than this network "
+        f"({'; '.join(problems)}). Fix: {fix}."
+    )
 
 
-def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Path, fix: str = ARCHITECTURE_FIX,
-              strip_prefix: str | None = None, assign: bool = False) -> nn.Module:
-    """``net.load_state_dict(state, assign=assign)`` once the keys and shapes match, else a :class:`CheckpointError`
-    naming the file, what differs and ``fix`` (``net`` untouched). ``strip_prefix``: removed from the keys first
-    (``"module."``). ``assign=True``: ``state``'s tensors become the parameters (for a ``net`` built on "meta")."""
+def load_into(
+    net: nn.Module,
+    state: Mapping[str, torch.Tensor],
+    path: str | Path,
+    fix: str = ARCHITECTURE_FIX,
+    strip_prefix: str | None = None,
+    assign: bool = False,
+) -> nn.Module:
+    """``net.load_state_dict(state, assign=assign)`` once the keys and shapes match, else a
+    :class:`CheckpointError` naming the file, what differs and ``fix`` (``net`` untouched).
+    ``strip_prefix``: removed from the keys first (``"module."``). ``assign=True``: ``state``'s
+    tensors become the parameters (for a ``net`` built on "meta")."""
     if strip_prefix:
         state = {k.removeprefix(strip_prefix): v for k, v in state.items()}
     own = net.state_dict()
@@ -157,10 +241,17 @@ def load_into(net: nn.Module, state: Mapping[str, torch.Tensor], path: str | Pat
     return net
 
 
-def load_state_dict(net: nn.Module, path: str | Path,
-                    map_location: str | torch.device | Mapping[str, str] | None = "cpu", *,
-                    key: str | None = None, strip_prefix: str | None = None) -> nn.Module:
-    """Load weights saved by :func:`save_state_dict` into ``net`` (the same architecture) and return it. For files
-    from elsewhere: ``key``, the entry of a training checkpoint that holds them; ``strip_prefix``, a wrapper's key
-    prefix (``"module."``). Raises :class:`CheckpointError` naming the file and the fix; ``net`` is then unchanged."""
-    return load_into(net, read_state_dict(path, map_location, key=key), path, strip_prefix=strip_prefix)
+def load_state_dict(
+    net: nn.Module,
+    path: str | Path,
+    map_location: str | torch.device | Mapping[str, str] | None = "cpu",
+    *,
+    key: str | None = None,
+    strip_prefix: str | None = None,
+) -> nn.Module:
+    """Load weights saved by :func:`save_state_dict` into ``net`` (the same architecture) and return
+    it. For files from elsewhere: ``key``, the entry of a training checkpoint that holds them;
+    ``strip_prefix``, a wrapper's key prefix (``"module."``). Raises :class:`CheckpointError` naming
+    the file and the fix; ``net`` is then unchanged."""
+    state = read_state_dict(path, map_location, key=key)
+    return load_into(net, state, path, strip_prefix=strip_prefix)

@@ -1,5 +1,5 @@
-"""Look at what a trained classifier does: predictions (fp32 probabilities), confusion matrix, learning curves,
-galleries; figures return the ``Figure``."""
+"""Look at what a trained classifier does: predictions (fp32 probabilities), confusion matrix,
+learning curves, galleries; figures return the ``Figure``."""
 
 from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
@@ -23,7 +23,8 @@ CORRECT_COLOR, MISTAKE_COLOR = "darkgreen", "red"  # title colours in galleries
 
 @dataclass(frozen=True)
 class Predictions:
-    """A network's answers in loader order: ``labels`` and ``preds`` ``(N,)`` int64, ``probs`` ``(N, C)`` float32."""
+    """A network's answers in loader order: ``labels`` and ``preds`` ``(N,)`` int64, ``probs``
+    ``(N, C)`` float32."""
 
     labels: torch.Tensor
     preds: torch.Tensor
@@ -42,11 +43,16 @@ class Predictions:
 
 
 @torch.no_grad()
-def predict_dataloader(net: nn.Module, dataloader: Iterable, device: torch.device | str | None = None,
-                       speed: Speed | None = None) -> Predictions:
-    """:class:`Predictions` of ``net`` (logits ``(B, C)``) for every batch ``(inputs (B, 3, H, W), labels (B,))`` of
-    an unshuffled ``dataloader``, in eval mode and ``speed``'s inference layout; ``device`` and ``speed`` default
-    as in ``train_model``, and ``net``'s train/eval mode and the usual layout come back afterwards."""
+def predict_dataloader(
+    net: nn.Module,
+    dataloader: Iterable,
+    device: torch.device | str | None = None,
+    speed: Speed | None = None,
+) -> Predictions:
+    """:class:`Predictions` of ``net`` (logits ``(B, C)``) for every batch ``(inputs (B, 3, H, W),
+    labels (B,))`` of an unshuffled ``dataloader``, in eval mode and ``speed``'s inference layout;
+    ``device`` and ``speed`` default as in ``train_model``, and ``net``'s train/eval mode and the
+    usual layout come back afterwards."""
     device = select_device() if device is None else torch.device(device)
     speed = choose_speed(device) if speed is None else speed
     was_training = net.training
@@ -67,13 +73,18 @@ def predict_dataloader(net: nn.Module, dataloader: Iterable, device: torch.devic
     return Predictions(torch.cat(labels), probs.argmax(dim=1), probs)
 
 
-def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor | Sequence[int],
-                     num_classes: int = len(CLASS_NAMES)) -> torch.Tensor:
+def confusion_matrix(
+    labels: torch.Tensor | Sequence[int],
+    preds: torch.Tensor | Sequence[int],
+    num_classes: int = len(CLASS_NAMES),
+) -> torch.Tensor:
     """Int64 ``(C, C)`` counts of ``labels (N,)`` (row) predicted as ``preds (N,)`` (column)."""
     labels = torch.as_tensor(labels, dtype=torch.long).flatten()
     preds = torch.as_tensor(preds, dtype=torch.long).flatten()
     if labels.shape != preds.shape:
-        raise ValueError(f"labels {tuple(labels.shape)} and preds {tuple(preds.shape)} differ in length")
+        raise ValueError(
+            f"labels {tuple(labels.shape)} and preds {tuple(preds.shape)} differ in length"
+        )
     for name, t in (("labels", labels), ("preds", preds)):
         if t.numel() and (t.min() < 0 or t.max() >= num_classes):
             raise ValueError(f"{name} must lie in 0..{num_classes - 1}")
@@ -81,9 +92,13 @@ def confusion_matrix(labels: torch.Tensor | Sequence[int], preds: torch.Tensor |
     return flat.reshape(num_classes, num_classes)
 
 
-def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[str] = CLASS_NAMES,
-                          title: str = "Confusion matrix") -> Figure:
-    """A ``(C, C)`` confusion matrix with every count in its cell; the accuracy is appended to ``title``."""
+def plot_confusion_matrix(
+    cm: torch.Tensor | np.ndarray,
+    class_names: Sequence[str] = CLASS_NAMES,
+    title: str = "Confusion matrix",
+) -> Figure:
+    """A ``(C, C)`` confusion matrix with every count in its cell; the accuracy is appended to
+    ``title``."""
     cm = np.asarray(cm)
     n = len(class_names)
     if cm.shape != (n, n):
@@ -92,26 +107,42 @@ def plot_confusion_matrix(cm: torch.Tensor | np.ndarray, class_names: Sequence[s
     acc = np.trace(cm) / total if total else 0.0
     fig, ax = plt.subplots(figsize=(1.6 * n + 2.4, 1.6 * n + 1.2))
     image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=max(int(cm.max()), 1))
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="images", ticks=MaxNLocator(integer=True))
+    fig.colorbar(
+        image, ax=ax, fraction=0.046, pad=0.04, label="images", ticks=MaxNLocator(integer=True)
+    )
     threshold = cm.max() / 2 if cm.max() else 1
     for i, j in np.ndindex(n, n):
-        ax.text(j, i, f"{int(cm[i, j])}", ha="center", va="center", fontsize=14,
-                color="white" if cm[i, j] > threshold else "black")
+        ax.text(
+            j,
+            i,
+            f"{int(cm[i, j])}",
+            ha="center",
+            va="center",
+            fontsize=14,
+            color="white" if cm[i, j] > threshold else "black",
+        )
     ax.set_xticks(range(n), labels=list(class_names))
     ax.set_yticks(range(n), labels=list(class_names))
-    ax.set(xlabel="predicted class", ylabel="true class",
-           title=f"{title}\naccuracy {acc:.4f} ({int(np.trace(cm))}/{total})")
+    ax.set(
+        xlabel="predicted class",
+        ylabel="true class",
+        title=f"{title}\naccuracy {acc:.4f} ({int(np.trace(cm))}/{total})",
+    )
     fig.tight_layout()
     return fig
 
 
 def format_history(history: History) -> str:
-    """A text table of a :class:`~utils.training.History`, then the val accuracy before and after training."""
+    """A text table of a :class:`~utils.training.History`, then the val accuracy before and after
+    training."""
     lines = [f"{'epoch':>5}  {'phase':<5} {'loss':>8} {'acc':>7} {'images':>7} {'seconds':>8}"]
     for r in history.records:
-        lines.append(f"{r.epoch:>5}  {r.phase:<5} {r.loss:>8.4f} {r.acc:>7.4f} {r.num_images:>7} {r.seconds:>8.1f}")
+        numbers = f"{r.loss:>8.4f} {r.acc:>7.4f} {r.num_images:>7} {r.seconds:>8.1f}"
+        lines.append(f"{r.epoch:>5}  {r.phase:<5} {numbers}")
     if val := history.phase("val"):
-        lines.append(f"val accuracy before training {val[0].acc:.4f}, after the last epoch {val[-1].acc:.4f}")
+        lines.append(
+            f"val accuracy before training {val[0].acc:.4f}, after the last epoch {val[-1].acc:.4f}"
+        )
     if not history.finished:
         lines.append(f"(a stopped run: {history.batches_trained} training batches)")
     return "\n".join(lines)
@@ -122,7 +153,10 @@ def plot_learning_curves(history: History, title: str = "Learning curves") -> Fi
     if not history.records:
         raise ValueError("the history is empty: run the training loop first")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6))
-    styles = {"train": dict(color="tab:blue", marker="o"), "val": dict(color="tab:orange", marker="s")}
+    styles = {
+        "train": dict(color="tab:blue", marker="o"),
+        "val": dict(color="tab:orange", marker="s"),
+    }
     for phase, style in styles.items():
         if records := history.phase(phase):
             epochs = [r.epoch for r in records]
@@ -148,8 +182,8 @@ def _spread(items: Sequence[int], k: int) -> list[int]:
 
 
 def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]:
-    """At most ``max_images`` indices: up to half mistakes, then correct answers, each taken at even steps through
-    the data set (so both classes appear)."""
+    """At most ``max_images`` indices: up to half mistakes, then correct answers, each taken at even
+    steps through the data set (so both classes appear)."""
     mistakes = predictions.mistakes
     correct = sorted(set(range(len(predictions))) - set(mistakes))
     if len(predictions) <= max_images:
@@ -158,47 +192,73 @@ def gallery_indices(predictions: Predictions, max_images: int = 12) -> list[int]
     return chosen + _spread(correct, max_images - len(chosen))
 
 
-def show_prediction_gallery(dataset: Dataset, predictions: Predictions, ncols: int = 6,
-                            suptitle: str = "Validation predictions") -> Figure:
-    """The :func:`gallery_indices` images ``(3, H, W)`` of ``dataset`` titled "pred / true" (mistakes red), from
-    :func:`predict_dataloader` on an unshuffled loader of it."""
+def show_prediction_gallery(
+    dataset: Dataset,
+    predictions: Predictions,
+    ncols: int = 6,
+    suptitle: str = "Validation predictions",
+) -> Figure:
+    """The :func:`gallery_indices` images ``(3, H, W)`` of ``dataset`` titled "pred / true"
+    (mistakes red), from :func:`predict_dataloader` on an unshuffled loader of it."""
     if len(dataset) != len(predictions):
-        raise ValueError(f"the data set has {len(dataset)} images but there are "
-                         f"{len(predictions)} predictions: use the same, unshuffled data")
+        raise ValueError(
+            f"the data set has {len(dataset)} images but there are "
+            f"{len(predictions)} predictions: use the same, unshuffled data"
+        )
     indices = gallery_indices(predictions)
     images, titles, colors = [], [], []
     for i in indices:
         image, label = dataset[i]
         if int(label) != int(predictions.labels[i]):
-            raise ValueError(f"image {i}: label {label} differs from the prediction record; "
-                             "were the predictions made on a shuffled loader?")
+            raise ValueError(
+                f"image {i}: label {label} differs from the prediction record; "
+                "were the predictions made on a shuffled loader?"
+            )
         pred = int(predictions.preds[i])
         wrong = pred != int(label)
         images.append(image)
-        titles.append(f"{'✗' if wrong else '✓'} {CLASS_NAMES[pred]} / {CLASS_NAMES[int(label)]}\n"
-                      f"p({CLASS_NAMES[pred]}) = {float(predictions.probs[i, pred]):.2f}")
+        titles.append(
+            f"{'✗' if wrong else '✓'} {CLASS_NAMES[pred]} / {CLASS_NAMES[int(label)]}\n"
+            f"p({CLASS_NAMES[pred]}) = {float(predictions.probs[i, pred]):.2f}"
+        )
         colors.append(MISTAKE_COLOR if wrong else CORRECT_COLOR)
     n_wrong = colors.count(MISTAKE_COLOR)
-    title = f"{suptitle}\n'predicted / true'; red ✗ = mistake ({n_wrong} of {len(indices)} shown, mistakes first)"
+    shown = f"{n_wrong} of {len(indices)} shown, mistakes first"
+    title = f"{suptitle}\n'predicted / true'; red ✗ = mistake ({shown})"
     fig = show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
     fig.tight_layout()  # a second pass: two-line titles no longer overlap the row above
     return fig
 
 
-def predict_image(net: nn.Module, image: torch.Tensor, device: torch.device | str | None = None,
-                  speed: Speed | None = None) -> torch.Tensor:
-    """Softmax probabilities ``(C,)`` (fp32, CPU) for one image ``(3, H, W)``, as :func:`predict_dataloader`."""
+def predict_image(
+    net: nn.Module,
+    image: torch.Tensor,
+    device: torch.device | str | None = None,
+    speed: Speed | None = None,
+) -> torch.Tensor:
+    """Softmax probabilities ``(C,)`` (fp32, CPU) for one image ``(3, H, W)``, as
+    :func:`predict_dataloader`."""
     return predict_dataloader(net, [(image.unsqueeze(0), [0])], device, speed).probs[0]
 
 
-def plot_image_prediction(image: torch.Tensor, probs: torch.Tensor,
-                          class_names: Sequence[str] = CLASS_NAMES,
-                          title: str = "Prediction") -> Figure:
-    """A normalised ``(3, H, W)`` image beside a bar chart of its ``(C,)`` probabilities (the winner in orange)."""
+def plot_image_prediction(
+    image: torch.Tensor,
+    probs: torch.Tensor,
+    class_names: Sequence[str] = CLASS_NAMES,
+    title: str = "Prediction",
+) -> Figure:
+    """A normalised ``(3, H, W)`` image beside a bar chart of its ``(C,)`` probabilities (the winner
+    in orange)."""
     probs = torch.as_tensor(probs).detach().cpu().float()
     if probs.numel() != len(class_names):
         raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")
     best = int(probs.argmax())
     bars = [(i, name, float(p)) for i, (name, p) in enumerate(zip(class_names, probs.tolist()))]
-    return show_topk_panels([image], [bars], titles=[f"predicted: {class_names[best]}"], suptitle=title,
-                            highlight_ids=[best], bar_title="class probabilities (sum to 1)")
+    return show_topk_panels(
+        [image],
+        [bars],
+        titles=[f"predicted: {class_names[best]}"],
+        suptitle=title,
+        highlight_ids=[best],
+        bar_title="class probabilities (sum to 1)",
+    )

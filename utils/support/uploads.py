@@ -1,4 +1,5 @@
-"""The file a learner chose with ``ipywidgets.FileUpload``, whichever ipywidgets is installed (Colab has 7)."""
+"""The file a learner chose with ``ipywidgets.FileUpload``, whichever ipywidgets is installed (Colab
+has 7)."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -10,11 +11,15 @@ class UploadError(CourseError, ValueError):
     """A ``FileUpload.value`` in neither ipywidgets 7's nor 8's shape."""
 
 
-def first_upload(value: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> tuple[str, bytes] | None:
-    """``(file name, file bytes)`` of the first uploaded file in ``uploader.value``, or ``None`` if there is none.
+def first_upload(
+    value: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+) -> tuple[str, bytes] | None:
+    """``(file name, file bytes)`` of the first uploaded file in ``uploader.value``, or ``None`` if
+    there is none.
 
-    ipywidgets 8 gives a tuple of dicts ``{"name", "type", "size", "content" (a memoryview), "last_modified"}``;
-    ipywidgets 7 (Google Colab) a dict ``{file name: {"metadata": {...}, "content": bytes}}``."""
+    ipywidgets 8 gives a tuple of dicts ``{"name", "type", "size", "content" (a memoryview),
+    "last_modified"}``; ipywidgets 7 (Google Colab) a dict ``{file name: {"metadata": {...},
+    "content": bytes}}``."""
     if not value:
         return None
     if isinstance(value, Mapping):  # ipywidgets 7
@@ -25,6 +30,8 @@ def first_upload(value: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> tupl
     else:
         upload = name = None
     if not isinstance(upload, Mapping) or not isinstance(name, str) or "content" not in upload:
-        raise UploadError(f"uploader.value is a {type(value).__name__} in neither ipywidgets 7's nor 8's shape: "
-                          "pass the FileUpload's own .value, or upgrade ipywidgets (pip install -U ipywidgets).")
+        raise UploadError(
+            f"uploader.value is a {type(value).__name__} in neither ipywidgets 7's nor 8's shape: "
+            "pass the FileUpload's own .value, or upgrade ipywidgets (pip install -U ipywidgets)."
+        )
     return name, bytes(upload["content"])

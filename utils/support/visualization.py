@@ -1,5 +1,6 @@
-"""Turn normalised ``(C, H, W)`` tensors back into pictures and draw them: grids, size comparisons, channel
-statistics, top-k bars. Every drawing function returns its ``Figure``, at most :data:`FIGURE_WIDTH` inches wide."""
+"""Turn normalised ``(C, H, W)`` tensors back into pictures and draw them: grids, size comparisons,
+channel statistics, top-k bars. Every drawing function returns its ``Figure``, at most
+:data:`FIGURE_WIDTH` inches wide."""
 
 import math
 from collections import namedtuple
@@ -18,20 +19,27 @@ from utils.dataloader_image_classification import MEAN, STD
 from utils.imagenet_inference import Prediction
 
 ImageLike = torch.Tensor | np.ndarray | Image.Image
-FIGURE_WIDTH = 9.0  #: inches: JupyterLab's notebook area on a laptop (900 px at 100 dpi), so none is shrunk
+#: Inches: JupyterLab's notebook area on a laptop (900 px at 100 dpi), so no figure is shrunk.
+FIGURE_WIDTH = 9.0
 CHANNEL_NAMES, CHANNEL_COLORS = ("R", "G", "B"), ("tab:red", "tab:green", "tab:blue")
 
 
-def denormalize(tensor: torch.Tensor, mean: Sequence[float] = MEAN, std: Sequence[float] = STD) -> torch.Tensor:
-    """Undo ``Normalize(mean, std)`` on ``(3, H, W)`` or ``(N, 3, H, W)``: ``tensor * std + mean``."""
-    m, s = (torch.as_tensor(v, dtype=tensor.dtype, device=tensor.device).view(-1, 1, 1) for v in (mean, std))
+def denormalize(
+    tensor: torch.Tensor, mean: Sequence[float] = MEAN, std: Sequence[float] = STD
+) -> torch.Tensor:
+    """Undo ``Normalize(mean, std)`` on ``(3, H, W)`` or ``(N, 3, H, W)``:
+    ``tensor * std + mean``."""
+    m = torch.as_tensor(mean, dtype=tensor.dtype, device=tensor.device).view(-1, 1, 1)
+    s = torch.as_tensor(std, dtype=tensor.dtype, device=tensor.device).view(-1, 1, 1)
     return tensor * s + m
 
 
-def tensor_to_image(tensor: torch.Tensor, mean: Sequence[float] | None = MEAN,
-                    std: Sequence[float] | None = STD) -> np.ndarray:
+def tensor_to_image(
+    tensor: torch.Tensor, mean: Sequence[float] | None = MEAN, std: Sequence[float] | None = STD
+) -> np.ndarray:
     """A model input ``(3, H, W)``, or a batch ``(N, 3, H, W)`` tiled by ``make_grid``, as a float32
-    ``(H, W, 3)`` array in 0..1. Pass ``mean=None, std=None`` for a tensor that was never normalised."""
+    ``(H, W, 3)`` array in 0..1. Pass ``mean=None, std=None`` for a tensor that was never
+    normalised."""
     t = tensor.detach().cpu().float()
     if mean is not None and std is not None:
         t = denormalize(t, mean, std)
@@ -40,36 +48,55 @@ def tensor_to_image(tensor: torch.Tensor, mean: Sequence[float] | None = MEAN,
 
 
 def to_display_array(img: ImageLike, normalized: bool = True) -> np.ndarray:
-    """``(H, W, 3)`` floats in 0..1 from a PIL image, an array (uint8 or 0..1) or a model input tensor."""
+    """``(H, W, 3)`` floats in 0..1 from a PIL image, an array (uint8 or 0..1) or a model input
+    tensor."""
     if isinstance(img, torch.Tensor):
-        return tensor_to_image(img, *((MEAN, STD) if normalized else (None, None)))
+        if normalized:
+            return tensor_to_image(img, MEAN, STD)
+        return tensor_to_image(img, None, None)
     arr = np.asarray(img.convert("RGB") if isinstance(img, Image.Image) else img)
-    return arr.astype(np.float32) / 255.0 if arr.dtype == np.uint8 else np.clip(arr.astype(np.float32), 0, 1)
+    if arr.dtype == np.uint8:
+        return arr.astype(np.float32) / 255.0
+    return np.clip(arr.astype(np.float32), 0, 1)
 
 
-def imshow(img: ImageLike, ax: Axes, title: str | None = None, normalized: bool = True,
-           color: str = "black", fontsize: float = 9) -> None:
+def imshow(
+    img: ImageLike,
+    ax: Axes,
+    title: str | None = None,
+    normalized: bool = True,
+    color: str = "black",
+    fontsize: float = 9,
+) -> None:
     """Draw what :func:`to_display_array` takes into ``ax``."""
     ax.imshow(to_display_array(img, normalized))
     ax.set_title(title or "", fontsize=fontsize, color=color)
 
 
-def show_image_grid(images: Sequence[ImageLike], titles: Sequence[str] | None = None, ncols: int = 4,
-                    title_colors: Sequence[str] | None = None, suptitle: str | None = None,
-                    normalized: bool = True) -> Figure:
-    """Images in a grid with optional (coloured) titles, which never run into the row above; cells are 2.6 inches,
-    smaller where the grid would not fit :data:`FIGURE_WIDTH`."""
+def show_image_grid(
+    images: Sequence[ImageLike],
+    titles: Sequence[str] | None = None,
+    ncols: int = 4,
+    title_colors: Sequence[str] | None = None,
+    suptitle: str | None = None,
+    normalized: bool = True,
+) -> Figure:
+    """Images in a grid with optional (coloured) titles, which never run into the row above; cells
+    are 2.6 inches, smaller where the grid would not fit :data:`FIGURE_WIDTH`."""
     if len(images) == 0:
         raise ValueError("show_image_grid needs at least one image")
     ncols = max(1, min(ncols, len(images)))
     nrows, cell_size = math.ceil(len(images) / ncols), min(2.6, FIGURE_WIDTH / ncols)
-    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    lines = 0  # the most lines of any title
+    if titles is not None:
+        lines = max((str(t).count("\n") + 1 for t in titles), default=0)
     height = nrows * (cell_size + 0.2 * lines) + (0.5 if suptitle else 0.1)
     fig, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(images):
-            imshow(images[i], ax, titles and titles[i], normalized, color=title_colors[i] if title_colors else "black")
+            color = title_colors[i] if title_colors else "black"
+            imshow(images[i], ax, titles and titles[i], normalized, color=color)
     return _finish(fig, suptitle)
 
 
@@ -92,41 +119,61 @@ def channel_stats(tensor: torch.Tensor) -> list[ChannelStats]:
         raise ValueError(f"expected (3, H, W) or (N, 3, H, W), got {tuple(t.shape)}")
     std, mean = torch.std_mean(t, dim=(0, 2, 3), correction=0)
     lo, hi = t.amin(dim=(0, 2, 3)), t.amax(dim=(0, 2, 3))
-    return [ChannelStats(n, *(float(v[c]) for v in (mean, std, lo, hi))) for c, n in enumerate(CHANNEL_NAMES)]
+    return [
+        ChannelStats(n, *(float(v[c]) for v in (mean, std, lo, hi)))
+        for c, n in enumerate(CHANNEL_NAMES)
+    ]
 
 
 def format_channel_stats(stats_by_label: Mapping[str, Sequence[ChannelStats]]) -> str:
     """An aligned text table, one row per (label, channel) of ``{"ToTensor": stats, ...}``."""
     rows = [("stage", "channel", "mean", "std", "min", "max")]
-    rows += [(label, s.channel, *(f"{v:.3f}" for v in (s.mean, s.std, s.min, s.max)))
-             for label, stats in stats_by_label.items() for s in stats]
+    rows += [
+        (label, s.channel, *(f"{v:.3f}" for v in (s.mean, s.std, s.min, s.max)))
+        for label, stats in stats_by_label.items()
+        for s in stats
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-             for row in rows]
+    lines = []
+    for row in rows:  # the two names left-aligned, the numbers right-aligned
+        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells))
     return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
 
 
-def plot_channel_histograms(tensors: Mapping[str, torch.Tensor], suptitle: str | None = None) -> Figure:
+def plot_channel_histograms(
+    tensors: Mapping[str, torch.Tensor], suptitle: str | None = None
+) -> Figure:
     """One panel per ``(3, H, W)`` tensor: each channel's histogram, a dashed line at its mean."""
     if not tensors:
         raise ValueError("plot_channel_histograms needs at least one tensor")
-    fig, axes = plt.subplots(1, len(tensors), figsize=(min(4.5 * len(tensors), FIGURE_WIDTH), 3.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(tensors), figsize=(min(4.5 * len(tensors), FIGURE_WIDTH), 3.4), squeeze=False
+    )
     for ax, (title, tensor) in zip(axes.flat, tensors.items()):
         t = tensor.detach().cpu().float()
         if t.dim() != 3 or t.shape[0] != 3:
             raise ValueError(f"{title}: expected a (3, H, W) tensor, got {tuple(t.shape)}")
         for values, name, color in zip(t.reshape(3, -1), CHANNEL_NAMES, CHANNEL_COLORS):
-            ax.hist(values.numpy(), bins=64, histtype="step", color=color, linewidth=1.5, label=name)
+            ax.hist(
+                values.numpy(), bins=64, histtype="step", color=color, linewidth=1.5, label=name
+            )
             ax.axvline(float(values.mean()), color=color, linestyle="--", linewidth=1)
         ax.set(title=title, xlabel="pixel value", ylabel="number of pixels")
         ax.legend(title="channel (-- mean)", fontsize=8, title_fontsize=8)
     return _finish(fig, suptitle)
 
 
-def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] | None = None,
-                             suptitle: str | None = None, same_scale: bool = True, normalized: bool = True) -> Figure:
-    """Images in one row with pixel axes, 3.6 inches high or less; ``same_scale``: every panel gets the largest
-    width and height, so a 224-pixel crop looks smaller than the 640-pixel photo it came from."""
+def show_images_side_by_side(
+    images: Sequence[ImageLike],
+    titles: Sequence[str] | None = None,
+    suptitle: str | None = None,
+    same_scale: bool = True,
+    normalized: bool = True,
+) -> Figure:
+    """Images in one row with pixel axes, 3.6 inches high or less; ``same_scale``: every panel gets
+    the largest width and height, so a 224-pixel crop looks smaller than the 640-pixel photo it came
+    from."""
     if not images:
         raise ValueError("show_images_side_by_side needs at least one image")
     arrays = [to_display_array(img, normalized) for img in images]
@@ -134,8 +181,11 @@ def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] 
     ratios = [max_w / max_h if same_scale else a.shape[1] / a.shape[0] for a in arrays]
     margins = 0.7 * len(arrays)  # room for each panel's tick labels
     image_h = min(3.6 * 0.8, (FIGURE_WIDTH - margins) / sum(ratios))
-    lines = max((str(t).count("\n") + 1 for t in titles), default=1) if titles is not None else 1
-    size = (image_h * sum(ratios) + margins, image_h + 0.7 + 0.2 * lines + 0.4 * bool(suptitle))
+    lines = 1  # the most lines of any title
+    if titles is not None:
+        lines = max((str(t).count("\n") + 1 for t in titles), default=1)
+    suptitle_h = 0.4 if suptitle else 0.0
+    size = (image_h * sum(ratios) + margins, image_h + 0.7 + 0.2 * lines + suptitle_h)
     fig, axes = plt.subplots(1, len(arrays), figsize=size, squeeze=False, width_ratios=ratios)
     for i, (ax, arr) in enumerate(zip(axes.flat, arrays)):
         imshow(arr, ax, titles and titles[i])
@@ -145,57 +195,105 @@ def show_images_side_by_side(images: Sequence[ImageLike], titles: Sequence[str] 
     return _finish(fig, suptitle)
 
 
-def center_crop_region(image_size: tuple[int, int], resize: int, crop: int) -> tuple[float, float, float, float]:
-    """``(left, top, width, height)`` in original pixels of what ``Resize(resize)`` + ``CenterCrop(crop)``
-    keep of a PIL ``(width, height)`` image: of the 640 x 426 photo 426 x 426 (224/224), 372.75 (256/224)."""
+def center_crop_region(
+    image_size: tuple[int, int], resize: int, crop: int
+) -> tuple[float, float, float, float]:
+    """``(left, top, width, height)`` in original pixels of what ``Resize(resize)`` +
+    ``CenterCrop(crop)`` keep of a PIL ``(width, height)`` image: of the 640 x 426 photo 426 x 426
+    (224/224), 372.75 (256/224)."""
     width, height = image_size
-    kept = min(crop * min(width, height) / resize, width, height)  # the crop's side in original pixels
+    # The crop's side in original pixels.
+    kept = min(crop * min(width, height) / resize, width, height)
     return (width - kept) / 2, (height - kept) / 2, kept, kept
 
 
-def show_kept_regions(image: Image.Image, regions: Mapping[str, tuple[float, float, float, float]],
-                      results: Mapping[str, ImageLike], suptitle: str | None = None, normalized: bool = True) -> Figure:
-    """The original with each ``{label: (left, top, width, height)}`` framed, then each pipeline's result."""
+def show_kept_regions(
+    image: Image.Image,
+    regions: Mapping[str, tuple[float, float, float, float]],
+    results: Mapping[str, ImageLike],
+    suptitle: str | None = None,
+    normalized: bool = True,
+) -> Figure:
+    """The original with each ``{label: (left, top, width, height)}`` framed, then each pipeline's
+    result."""
     styles, colors = ["-", "--", ":", "-."] * 4, ["tab:orange", "cyan", "magenta", "yellow"] * 4
     aspect = image.size[0] / image.size[1]
-    unit = min(3.0, (FIGURE_WIDTH - 0.6 * (1 + len(results))) / (aspect + len(results)))  # inches per image height
+    # Inches per image height: the panels share the width left after their tick labels.
+    unit = min(3.0, (FIGURE_WIDTH - 0.6 * (1 + len(results))) / (aspect + len(results)))
     legend_h = 0.35 + 0.22 * len(regions)  # inches: the legend's title and one line per region
-    height = unit + 1.0 + 0.35 * bool(suptitle) + legend_h  # titles, tick labels, suptitle, legend
-    fig, axes = plt.subplots(1, 1 + len(results), figsize=(FIGURE_WIDTH, height), squeeze=False,
-                             width_ratios=[aspect] + [1] * len(results))
+    suptitle_h = 0.35 if suptitle else 0.0
+    height = unit + 1.0 + suptitle_h + legend_h  # titles, tick labels, suptitle, legend
+    fig, axes = plt.subplots(
+        1,
+        1 + len(results),
+        figsize=(FIGURE_WIDTH, height),
+        squeeze=False,
+        width_ratios=[aspect] + [1] * len(results),
+    )
     ax0 = axes[0, 0]
     imshow(image, ax0, f"original {image.size[0]} x {image.size[1]} (W x H)")
     ax0.set(xlabel="x (pixels)", ylabel="y (pixels)")
     for i, (label, (left, top, w, h)) in enumerate(regions.items()):
-        ax0.add_patch(Rectangle((left - 0.5, top - 0.5), w, h, fill=False, linewidth=2.5, edgecolor=colors[i],
-                                linestyle=styles[i], label=f"{label}: {w:.0f} x {h:.0f} px"))
-    fig.legend(*ax0.get_legend_handles_labels(), loc="lower center", ncol=1, fontsize=9,
-               title="kept region of the original", title_fontsize=9)
+        frame = Rectangle(
+            (left - 0.5, top - 0.5),
+            w,
+            h,
+            fill=False,
+            linewidth=2.5,
+            edgecolor=colors[i],
+            linestyle=styles[i],
+            label=f"{label}: {w:.0f} x {h:.0f} px",
+        )
+        ax0.add_patch(frame)
+    fig.legend(
+        *ax0.get_legend_handles_labels(),
+        loc="lower center",
+        ncol=1,
+        fontsize=9,
+        title="kept region of the original",
+        title_fontsize=9,
+    )
     for i, (ax, (label, result)) in enumerate(zip(axes.flat[1:], results.items())):
         arr = to_display_array(result, normalized)
         imshow(arr, ax, f"{label}\n-> {arr.shape[1]} x {arr.shape[0]}")
         ax.set_xlabel("x (pixels)")
         for spine in ax.spines.values():
             spine.set(edgecolor=colors[i], linewidth=2.5, linestyle=styles[i])
-    return _finish(fig, suptitle, rect=(0.0, legend_h / fig.get_figheight(), 1.0, 1.0))  # the legend's strip
+    above_legend = (0.0, legend_h / fig.get_figheight(), 1.0, 1.0)  # the legend's strip stays free
+    return _finish(fig, suptitle, rect=above_legend)
 
 
-def plot_topk(predictions: Sequence[Prediction], title: str | None = None, ax: Axes | None = None,
-              highlight_ids: Sequence[int] = ()) -> Figure:
-    """Horizontal bars of top-k ``(class_id, name, probability)``, best on top, ``highlight_ids`` in orange,
-    into ``ax`` if given; the axis runs to 1, to show confidence honestly."""
+def plot_topk(
+    predictions: Sequence[Prediction],
+    title: str | None = None,
+    ax: Axes | None = None,
+    highlight_ids: Sequence[int] = (),
+) -> Figure:
+    """Horizontal bars of top-k ``(class_id, name, probability)``, best on top, ``highlight_ids`` in
+    orange, into ``ax`` if given; the axis runs to 1, to show confidence honestly."""
     if not predictions:
         raise ValueError("plot_topk needs at least one prediction")
-    fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(predictions) + 1.2)) if ax is None else (ax.figure, ax)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(predictions) + 1.2))
+    else:
+        fig = ax.figure
     y, probs = np.arange(len(predictions)), [p for *_, p in predictions]
-    ax.barh(y, probs, color=["tab:orange" if c in highlight_ids else "tab:blue" for c, _, _ in predictions])
+    colors = ["tab:orange" if c in highlight_ids else "tab:blue" for c, _, _ in predictions]
+    ax.barh(y, probs, color=colors)
     ax.set_yticks(y, [f"{name} ({class_id})" for class_id, name, _ in predictions])
     ax.invert_yaxis()  # the most probable class on top
     ax.set_xlim(0, 1)
     for yi, p in zip(y, probs):
         inside = p > 0.75
-        ax.text(p + (-0.01 if inside else 0.01), yi, f"{p:.2%}", va="center", fontsize=8,
-                ha="right" if inside else "left", color="white" if inside else "black")
+        ax.text(
+            p + (-0.01 if inside else 0.01),
+            yi,
+            f"{p:.2%}",
+            va="center",
+            fontsize=8,
+            ha="right" if inside else "left",
+            color="white" if inside else "black",
+        )
     ax.set_xlabel("softmax probability")
     ax.set_title(title or "", fontsize=10)
     if len(fig.axes) == 1:
@@ -203,17 +301,32 @@ def plot_topk(predictions: Sequence[Prediction], title: str | None = None, ax: A
     return fig
 
 
-def show_topk_panels(images: Sequence[ImageLike], topk_lists: Sequence[Sequence[Prediction]],
-                     titles: Sequence[str], suptitle: str | None = None, highlight_ids: Sequence[int] = (),
-                     normalized: bool = True, bar_title: str | None = None) -> Figure:
-    """One row per image: the picture (titled) on the left, its :func:`plot_topk` chart on the right."""
+def show_topk_panels(
+    images: Sequence[ImageLike],
+    topk_lists: Sequence[Sequence[Prediction]],
+    titles: Sequence[str],
+    suptitle: str | None = None,
+    highlight_ids: Sequence[int] = (),
+    normalized: bool = True,
+    bar_title: str | None = None,
+) -> Figure:
+    """One row per image: the picture (titled) on the left, its :func:`plot_topk` chart on the
+    right."""
     if not images or not len(images) == len(topk_lists) == len(titles):
-        raise ValueError("show_topk_panels needs as many top-k lists and titles as images (at least one)")
+        raise ValueError(
+            "show_topk_panels needs as many top-k lists and titles as images (at least one)"
+        )
     row_h = max(2.8, 0.42 * max(len(t) for t in topk_lists) + 1.0)
-    fig, axes = plt.subplots(len(images), 2, figsize=(FIGURE_WIDTH, row_h * len(images) + 0.5), squeeze=False,
-                             width_ratios=[1, 1.7])
+    fig, axes = plt.subplots(
+        len(images),
+        2,
+        figsize=(FIGURE_WIDTH, row_h * len(images) + 0.5),
+        squeeze=False,
+        width_ratios=[1, 1.7],
+    )
     for (ax_img, ax_bar), img, topk, title in zip(axes, images, topk_lists, titles):
         imshow(img, ax_img, title, normalized, fontsize=10)
         ax_img.axis("off")
-        plot_topk(topk, title=bar_title or f"top-{len(topk)}", ax=ax_bar, highlight_ids=highlight_ids)
+        bars_title = bar_title or f"top-{len(topk)}"
+        plot_topk(topk, title=bars_title, ax=ax_bar, highlight_ids=highlight_ids)
     return _finish(fig, suptitle)
