@@ -52,7 +52,7 @@ def test_a_photo_is_turned_upright_by_its_exif_orientation(tmp_path: Path) -> No
     halves(vertical=True, size=(80, 40)).save(path, exif=exif)  # stored 80 wide, 40 high, dark on top
     upright = load_rgb_image(path)
     assert upright.size == (40, 80)
-    pixels = torch.from_numpy(np.asarray(upright)).float()
+    pixels = torch.from_numpy(np.array(upright)).float()
     assert pixels[:, -10:].mean() < 60 and pixels[:, :10].mean() > 190  # the dark half is now on the right
 
 
