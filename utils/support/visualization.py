@@ -316,7 +316,7 @@ def show_topk_panels(
         raise ValueError(
             "show_topk_panels needs as many top-k lists and titles as images (at least one)"
         )
-    row_h = max(2.8, 0.42 * max(len(t) for t in topk_lists) + 1.0)
+    row_h = max(2.2, 0.3 * max(len(t) for t in topk_lists) + 0.7)  # two rows fit a laptop screen
     fig, axes = plt.subplots(
         len(images),
         2,
