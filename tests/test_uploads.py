@@ -63,3 +63,19 @@ def test_the_installed_widget_after_an_upload() -> None:
 def test_another_shape_is_one_clear_error(bad) -> None:
     with pytest.raises(UploadError, match="neither ipywidgets 7's nor 8's shape"):
         first_upload(bad)
+
+
+@pytest.mark.parametrize("make_value", [value_7x, value_8x])
+def test_notebook_05s_upload_cell_loads_a_photo_uploaded_in_either_shape(make_value, repo_root) -> None:
+    """The cell itself, as Colab (ipywidgets 7) and the course's lock (8) hand it ``uploader.value``."""
+    import types
+
+    import nbformat
+
+    notebook = nbformat.read(repo_root / "notebooks" / "05_beyond_the_book.ipynb", as_version=4)
+    cell = next(c.source for c in notebook.cells
+                if c.cell_type == "code" and "first_upload(uploader.value)" in c.source)
+    namespace = {"uploader": types.SimpleNamespace(value=make_value({"bee.png": png_bytes()})),
+                 "load_rgb_image": load_rgb_image, "ctx": None}
+    exec(cell, namespace)
+    assert namespace["photo_name"] == "bee.png" and namespace["photo"].size == (5, 3)
