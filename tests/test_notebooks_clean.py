@@ -112,3 +112,11 @@ def test_notebooks_import_the_installed_course(repo_root: Path, name: str) -> No
     assert not any("sys.path" in cell for cell in code), f"{name} touches sys.path; make setup installs utils"
     assert "make setup" in code[0] and "except ModuleNotFoundError" in code[0], (
         f"{name}: the setup cell must say in one line what to run when the course is not installed")
+
+
+def test_the_package_description_counts_the_notebooks(repo_root: Path) -> None:
+    import tomllib
+
+    description = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["description"]
+    in_words = {4: "four", 5: "five", 6: "six"}[len(NOTEBOOKS)]
+    assert f"{in_words} notebooks" in description, f"pyproject.toml's description: {description!r}"
