@@ -3,7 +3,6 @@
 The command line of ``utils.datalib``: each failure becomes one line naming the file and the fix."""
 
 import argparse
-import errno
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,26 +11,26 @@ from utils.datalib.artifacts import DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE
 from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale_temp_files
 from utils.datalib.fetch import DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights, prepare_dataset, prepare_file
 from utils.datalib.verify import fix_command, verify_all
-from utils.errors import DataToolError
+from utils.errors import DataToolError, disk_error_line
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR, read_folders, read_mirror
 
 
 def _os_error_line(err: OSError, data_dir: Path) -> str:
     """One line naming the file (not a temporary folder, which is gone) and the fix."""
     where = Path(err.filename or data_dir)
-    where = next((p.parent for p in (where, *where.parents) if p.name.startswith(FETCH_PREFIX)), where)
-    if err.errno == errno.ENOSPC:
-        return (f"the disk holding {where} is full. The data set needs about {DATASET_SPACE >> 20} MB "
-                f"free in {data_dir}, the weights about {WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}: "
-                "free some space there and run again.")
-    elsewhere = ("set TORCH_HOME=DIR to move torch's hub cache" if hub_checkpoints_dir() in (where, *where.parents)
-                 else DATA_ELSEWHERE)
-    if err.errno == errno.EROFS:
-        return f"{where} is on a read-only disk: {elsewhere}."
-    if err.errno in (errno.EACCES, errno.EPERM):
-        return (f"permission denied: {where}. Make it readable and writable for you "
-                f"(e.g. `chmod -R u+rwX '{where}'`), or {elsewhere}.")
-    return f"{where}: {err.strerror or err}. Check the disk and the path, then run again."
+    staged = [p.parent for p in (where, *where.parents) if p.name.startswith(FETCH_PREFIX)]
+    if staged:
+        where = staged[0]
+    if hub_checkpoints_dir() in (where, *where.parents):
+        elsewhere = "set TORCH_HOME=DIR to move torch's hub cache"
+    else:
+        elsewhere = DATA_ELSEWHERE
+    needs = (f"the data set needs about {DATASET_SPACE >> 20} MB in {data_dir}, the weights about "
+             f"{WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}")
+    line = disk_error_line(err.errno, where, needs, elsewhere)
+    if line is None:
+        line = f"{where}: {err.strerror or err}. Check the disk and the path, then run again."
+    return line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +67,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
     else:
         for folder in (data_dir, hub_checkpoints_dir()):
-            remove_stale_temp_files(folder, 0, FETCH_DIR)
+            remove_stale_temp_files(folder, pattern=FETCH_DIR)
         mirror = Mirror(chosen) if (chosen := args.mirror or read_mirror()) else None
         data_dir.mkdir(parents=True, exist_ok=True)
         print(prepare_dataset(data_dir, mirror))

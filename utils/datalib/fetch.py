@@ -16,12 +16,10 @@ from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DA
 from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale_temp_files
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
 from utils.datalib.verify import dataset_problems, fix_command, load_manifest, verify_all
-from utils.errors import DataToolError, DownloadError
+from utils.errors import DISK_ERRNOS, DataToolError, DownloadError, disk_error_line
 from utils.settings import paths
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR
 from utils.settings.progress import tqdm
-
-DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 #: Where to go instead when the data folder's disk is full or read-only.
 DATA_ELSEWHERE = f"set {DATA_DIR_VAR}=DIR to another folder (the notebooks and the data tool both read it)"
@@ -91,47 +89,55 @@ def export_mirror(data_dir: Path, out_dir: Path, manifest: Path | None = None) -
     return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
 
 
-def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
-    """Extract a zip into ``target`` once every entry is checked; returns the files. The whole zip is refused, a
-    ``DataToolError`` naming ``label`` (default its path), if it is damaged or an entry would escape ``target``, is a
-    link, clashes with a folder, or if the sizes are far beyond the data set."""
-    label, members, total = label or str(zip_path), [], 0
+def _check_entries(zf: zipfile.ZipFile, label: str, max_files: int) -> None:
+    """Refuse the zip (``DataToolError`` naming ``label``) if an entry would land outside the
+    target, is a link, or the sizes are far beyond the data set. ``extractall`` would strip a
+    ``..`` or a drive silently and write a link as a small file: the course says so instead."""
     refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
+    total, count = 0, 0
+    for info in zf.infolist():
+        rel = PurePosixPath(info.filename.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
+            raise DataToolError(f"{label} contains the entry '{info.filename}', which would be "
+                                f"written outside the target folder. {refused}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
+        if info.is_dir():
+            continue
+        total, count = total + info.file_size, count + 1
+        if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or count > max_files:
+            raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
+                                f"{info.file_size >> 20} MB, {total >> 20} MB and {count} files so "
+                                f"far; the data set is 47 MB). {refused}")
+
+
+def safe_extract(zip_path: Path, target: Path, label: str | None = None,
+                 max_files: int = 1000) -> list[Path]:
+    """``zipfile.ZipFile.extractall`` into ``target`` once every entry is checked; returns the
+    files. The whole zip is refused, a ``DataToolError`` naming ``label`` (default its path), if
+    it is damaged or an entry would escape ``target``, is a link, clashes with a folder, or if the
+    sizes are far beyond the data set."""
+    label = label or str(zip_path)
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            for info in zf.infolist():
-                rel = PurePosixPath(info.filename.replace("\\", "/"))
-                if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
-                    raise DataToolError(f"{label} contains the entry '{info.filename}', which would be written "
-                                        f"outside the target folder. {refused}")
-                if stat.S_ISLNK(info.external_attr >> 16):
-                    raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
-                if not info.is_dir() and rel.parts:
-                    total += info.file_size
-                    if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
-                        raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
-                                            f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
-                                            f"files so far; the data set is 47 MB). {refused}")
-                    members.append((info, target.joinpath(*rel.parts)))
-            files = {dest for _, dest in members}
-            if clash := sorted(files & {parent for dest in files for parent in dest.parents}):
-                raise DataToolError(f"{label} has '{clash[0].relative_to(target)}' both as a file and as a "
-                                    f"folder. {refused}")
-            for info, dest in members:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
-        return [dest for _, dest in members]
+            _check_entries(zf, label, max_files)
+            zf.extractall(target)
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
-        raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted download "
-                            "or mirror copy. Nothing was kept; fetch it again.") from None
+        raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted "
+                            "download or mirror copy. Nothing was kept; fetch it again.") from None
+    except (FileExistsError, NotADirectoryError, IsADirectoryError) as err:
+        clash = Path(err.filename or target).relative_to(target)
+        raise DataToolError(f"{label} has '{clash}' both as a file and as a folder. Nothing was "
+                            f"kept; get a clean copy of {label}.") from None
+    return [target.joinpath(*PurePosixPath(name).parts) for name in names]
 
 
 def need_space(folder: Path, nbytes: int, what: str, elsewhere: str) -> None:
     """Raise ``DataToolError`` if ``folder``'s disk has less than ``nbytes`` free for ``what``."""
-    if (free := shutil.disk_usage(folder).free) < nbytes:
-        raise DataToolError(f"{folder} has {free >> 20} MB free, but {what} needs about {nbytes >> 20} "
-                            f"MB there. Free some space on that disk (or {elsewhere}) and run again.")
+    if shutil.disk_usage(folder).free < nbytes:
+        needs = f"{what} needs about {nbytes >> 20} MB there"
+        raise DataToolError(disk_error_line(errno.ENOSPC, folder, needs, elsewhere))
 
 
 def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, sha256_prefix: str | None = None,
@@ -217,7 +223,7 @@ def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
     if dest.is_file() and not damaged:
         return f"{dest.name}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_files(dest.parent, 0, FETCH_DIR)
+    remove_stale_temp_files(dest.parent, pattern=FETCH_DIR)
     need_space(dest.parent, WEIGHTS_SPACE, dest.name, "set TORCH_HOME to a folder on a disk with room")
     how = _install(dest.name, weights_url(), dest, mirror, paths.VGG16_SHA256_PREFIX, progress)
     return f"{dest.name}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"

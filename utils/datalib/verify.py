@@ -44,8 +44,9 @@ def verify_all(data_dir: Path, manifest: Path | None = None,
         if not path.is_file() or sha256_file(path) != sha:
             problems.append(f"changed: {path} (sha256 differs from the expected file)" if path.is_file()
                             else f"missing: {path}")
-    problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
-                 for folder in (data_dir, hub_checkpoints_dir()) for p, _ in stale_temp_files(folder, 0, FETCH_DIR)]
+    for folder in (data_dir, hub_checkpoints_dir()):
+        problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
+                     for p, _ in stale_temp_files(folder, pattern=FETCH_DIR)]
     if output_dir is not None:
         problems += stale_temp_report(output_dir / "weights")
     if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
