@@ -48,9 +48,11 @@ def folder_size(folder: str | Path) -> int:
     return sum(sizes.values())
 
 
-def write_error(err: BaseException, path: str | Path, needed: int | None = None) -> WriteError | None:
+def write_error(err: BaseException, path: str | Path,
+                needed: int | None = None) -> WriteError | None:
     """The :class:`WriteError` for ``err``, raised while writing ``path`` (``needed`` bytes), or
-    None if ``err`` is not about the disk. ``torch.save``'s "unexpected pos" counts as a full disk."""
+    None if ``err`` is not about the disk. ``torch.save``'s "unexpected pos" counts as a full
+    disk."""
     path, text = Path(path), str(err)
     code = getattr(err if isinstance(err, OSError) else err.__context__, "errno", None)
     torch_full = "unexpected pos" in text or "failed writing" in text
@@ -65,7 +67,7 @@ def write_error(err: BaseException, path: str | Path, needed: int | None = None)
 
 
 def _usual_mode() -> int:
-    """The permissions ``open()`` would give a new file (0o666 less the umask); mkstemp's are 0o600."""
+    """The permissions ``open()`` gives a new file (0o666 less the umask); mkstemp's are 0o600."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
@@ -184,10 +186,11 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None,
     for p in old:
         p.unlink(missing_ok=True)
     deleted = "".join(f"\n  deleted the oldest copy {p.name}" for p in old)
+    total = human_size(folder_size(path.parent))
     print(f"Kept the earlier {path.name} as {backup.name} ({human_size(size)}){deleted}.\n"
-          f"  At most {keep} earlier copies are kept (keep=N changes it); `make purge` deletes them\n"
-          f"  after asking. The folder now holds {human_size(folder_size(path.parent))}: "
-          f"{path.parent}")
+          f"  At most {keep} earlier copies are kept (keep=N changes it); "
+          "`make purge` deletes them\n"
+          f"  after asking. The folder now holds {total}: {path.parent}")
     return backup
 
 
@@ -216,7 +219,8 @@ def stale_temp_report(folder: str | Path) -> list[str]:
     """One "extra:" line per leftover temporary file in ``folder``, for
     ``python -m utils.prepare_data --verify``."""
     return [f"extra: {p} ({human_size(size)}), the temporary file of an interrupted save: "
-            "`make clean` or the next save there removes it" for p, size in stale_temp_files(folder)]
+            "`make clean` or the next save there removes it"
+            for p, size in stale_temp_files(folder)]
 
 
 def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
@@ -229,8 +233,9 @@ def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_
         else:
             path.unlink(missing_ok=True)
     if stale:
-        saves = pattern is TEMP_FILE
-        what = "temporary file(s) of interrupted saves" if saves else "folder(s) of interrupted fetches"
+        what = "temporary file(s) of interrupted saves"
+        if pattern is not TEMP_FILE:
+            what = "folder(s) of interrupted fetches"
         names = ", ".join(p.name for p, _ in stale)
         print(f"removed {len(stale)} {what} from {Path(folder)} "
               f"({names}; {human_size(sum(s for _, s in stale))})")
