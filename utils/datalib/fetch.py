@@ -46,7 +46,8 @@ class Mirror:
             raise DataToolError(f"mirror folder {self.root} does not exist, and {name} is "
                                 f"needed from it. Check the path given to --mirror or "
                                 f"{MIRROR_VAR}.")
-        if not (path := self.root / name).is_file():
+        path = self.root / name
+        if not path.is_file():
             return None
         try:
             sums = self.root / MIRROR_SUMS

@@ -55,7 +55,8 @@ def verify_all(data_dir: Path, manifest: Path | None = None,
                      for p, _ in stale_temp_files(folder, pattern=FETCH_DIR)]
     if output_dir is not None:
         problems += stale_temp_report(output_dir / "weights")
-    if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
+    weights = weights_path()
+    if weights.is_file() and not is_genuine_sha256(cached_sha256(weights)):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems
 
