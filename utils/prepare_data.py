@@ -50,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                         f"${MIRROR_VAR}), e.g. a USB stick in an offline classroom")
     parser.add_argument("--weights", action="store_true",
                         help="also put the VGG16 ImageNet weights (528 MB) into the torch hub "
-                        "cache ($TORCH_HOME), replacing a damaged copy (done anyway when the mirror "
-                        "holds them)")
+                        "cache ($TORCH_HOME), replacing a damaged copy (done anyway when the "
+                        "mirror holds them)")
     parser.add_argument("--verify", action="store_true",
                         help="fetch nothing: re-check every file on disk, name each problem and "
                         "the command that fixes it, exit 1 if any")
