@@ -58,7 +58,7 @@ def disk_error_line(code: int | None, folder: str | Path, needs: str, elsewhere:
     use ("set COURSE_OUTPUT_DIR to a folder on another disk")."""
     folder = Path(folder)
     if code in (errno.ENOSPC, errno.EDQUOT):
-        free = human_size(shutil.disk_usage(folder).free) if folder.is_dir() else "too little"
+        free = f"{shutil.disk_usage(folder).free >> 20} MB" if folder.is_dir() else "too little"
         return (f"the disk holding {folder} is full ({free} free): {needs}. "
                 f"Free some space there, or {elsewhere}.")
     if code == errno.EROFS:
