@@ -165,9 +165,9 @@ clean:  ## remove what the tools generated: build/, caches, .fetch-* folders, te
 	rm -rf build .pytest_cache .ruff_cache "$(DATA_DIR)"/.fetch-*
 	rm -rf "$${TORCH_HOME:-$${XDG_CACHE_HOME:-$$HOME/.cache}/torch}"/hub/checkpoints/.fetch-*
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
-	@# A save killed mid-write leaves a hidden .NAME.<pid>.tmp (up to 540 MB); removed only if its process is gone.
-	@if [ -d "$(WEIGHTS)" ] && [ -x $(PY) ]; then $(PY) -c "import sys; from utils.datalib.atomic_write import \
-	  remove_stale_temp_files as r; r(sys.argv[1])" "$(WEIGHTS)"; fi
+	@# A save killed mid-write leaves a hidden .NAME.<random>.tmp (up to 540 MB); a day old, it is a leftover.
+	@if [ -d "$(WEIGHTS)" ]; then find "$(WEIGHTS)" -maxdepth 1 -type f -name '.*.tmp' -mmin +1440 -print -delete \
+	  | sed 's|^|removed the leftover temporary file of an interrupted save: |'; fi
 	@if [ -n "$$(ls -A "$(WEIGHTS)" 2>/dev/null)" ]; then \
 	  echo "kept $(WEIGHTS)/: $$(du -sh "$(WEIGHTS)" | cut -f1) of your weights and summaries (make purge deletes them)"; fi
 

@@ -23,6 +23,7 @@ from utils.errors import CourseError
 from utils.support.checkpoints import save_state_dict
 
 REPO = Path(__file__).resolve().parents[1]
+DAYS_2 = 2 * 86400  # older than the age rule's day: a leftover
 
 
 def test_written_file_appears_whole_with_usual_permissions(tmp_path: Path) -> None:
@@ -76,7 +77,8 @@ def test_a_read_only_folder_is_one_line_naming_it_and_the_fix(tmp_path: Path, mo
     monkeypatch.setattr("builtins.open", refuse)
     with pytest.raises(WriteError) as err, atomic_open(tmp_path / "w.pth"):
         pass
-    assert str(err.value).startswith(f"{tmp_path} is ") and "COURSE_OUTPUT_DIR" in str(err.value)
+    start = f"{tmp_path} is on a read-only disk: " if code == errno.EROFS else f"permission denied: {tmp_path}. "
+    assert str(err.value).startswith(start) and "COURSE_OUTPUT_DIR" in str(err.value)
     assert isinstance(err.value, OSError) and err.value.errno == code  # the data tool renders OSErrors itself
 
 
@@ -119,7 +121,7 @@ def test_torch_save_filling_a_real_disk_is_recognised(small_disk: Path, target: 
     path.write_bytes(b"earlier")
     state = _net(3).state_dict()
     if target == "file object":  # save_state_dict's way, without the check before writing
-        with pytest.raises(WriteError, match="is full: w.pth needs more space"), atomic_open(path) as fh:
+        with pytest.raises(WriteError, match=r"is full \(.* free\): w.pth needs more space"), atomic_open(path) as fh:
             torch.save(state, fh)
     else:  # the notebook's literal lines: torch.save(..., tmp_path) raises "unexpected pos"
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -245,7 +247,7 @@ def _killed_save(folder: Path) -> Path:
                             env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=REPO)
     assert proc.stdout.readline() == b"writing\n"
     (tmp,) = folder.glob(".w.pth.*.tmp")
-    assert stale_temp_files(folder, older_than=0) == [], "a running save's temporary is not stale"
+    assert stale_temp_files(folder) == [], "a running save's temporary is not stale"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     return tmp
@@ -256,7 +258,7 @@ def test_a_killed_save_leaves_a_temporary_that_is_found_and_removed(tmp_path: Pa
     tmp = _killed_save(tmp_path)
     assert tmp.stat().st_size == 100_000 and (tmp_path / "w.pth").read_bytes() == b"earlier"
     assert stale_temp_files(tmp_path) == [], "too fresh: a process on another machine may still write it"
-    os.utime(tmp, (time.time() - 120, time.time() - 120))
+    os.utime(tmp, (time.time() - DAYS_2, time.time() - DAYS_2))
     assert stale_temp_files(tmp_path) == [(tmp, 100_000)]
     assert aw.stale_temp_report(tmp_path)[0].startswith(f"extra: {tmp} (97.7 KiB)")
     assert remove_stale_temp_files(tmp_path) == [tmp] and not tmp.exists()
@@ -265,21 +267,40 @@ def test_a_killed_save_leaves_a_temporary_that_is_found_and_removed(tmp_path: Pa
 
 def test_the_next_save_removes_a_stale_temporary_and_says_so(tmp_path: Path, capsys) -> None:
     tmp = _killed_save(tmp_path)
-    os.utime(tmp, (time.time() - 120, time.time() - 120))
-    mine = tmp_path / f".other.pth.{os.getpid()}.tmp"  # this process runs: never removed
+    os.utime(tmp, (time.time() - DAYS_2, time.time() - DAYS_2))
+    mine = tmp_path / ".other.pth.a1b2c3d4.tmp"  # written a minute ago: another save, never removed
     mine.write_bytes(b"in progress")
-    os.utime(mine, (0, 0))
+    os.utime(mine, (time.time() - 60, time.time() - 60))
     save_state_dict(_net(0.001), tmp_path / "w.pth")
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, "w.pth"]
     assert f"removed 1 temporary file(s) of interrupted saves from {tmp_path}" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name", [".w.pth.{pid}.tmp", ".w.pth.{pid}.12345678.tmp", ".w.1.pth.{pid}.0a1b2c3d.tmp"])
-def test_a_temporary_of_a_running_process_is_never_stale(tmp_path: Path, name: str) -> None:
-    tmp = tmp_path / name.format(pid=os.getpid())  # random digits after the pid are not taken for the pid
+@pytest.mark.parametrize("name", [".w.pth.{pid}.tmp", ".w.pth.k3_x9a0q.tmp", ".w.1.pth.0a1b2c3d.tmp"])
+def test_a_temporary_is_a_leftover_once_a_day_old_whoever_wrote_it(tmp_path: Path, name: str) -> None:
+    """The age rule: no process id is read (a running process's file, a day old, is a leftover
+    too; mkstemp's random names have none), and a younger file is never touched."""
+    tmp = tmp_path / name.format(pid=os.getpid())
     tmp.write_bytes(b"in progress")
-    os.utime(tmp, (0, 0))
-    assert stale_temp_files(tmp_path) == [] and aw.TEMP_FILE.fullmatch(tmp.name)[1] == str(os.getpid())
+    os.utime(tmp, (time.time() - aw.STALE_AFTER_S + 60,) * 2)
+    assert stale_temp_files(tmp_path) == [] and remove_stale_temp_files(tmp_path) == []
+    os.utime(tmp, (time.time() - aw.STALE_AFTER_S - 60,) * 2)
+    assert stale_temp_files(tmp_path) == [(tmp, 11)]
+    assert remove_stale_temp_files(tmp_path) == [tmp] and not tmp.exists()
+
+
+def test_a_save_writes_through_a_temporary_named_by_mkstemp(tmp_path: Path, monkeypatch) -> None:
+    made = []
+    real = aw.tempfile.mkstemp
+
+    def spy(**kwargs):
+        made.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(aw.tempfile, "mkstemp", spy)
+    with atomic_open(tmp_path / "w.pth") as fh:
+        fh.write(b"x")
+    assert made == [{"dir": tmp_path, "prefix": ".w.pth.", "suffix": ".tmp"}]
 
 
 def test_verify_reports_leftovers_in_the_weights_folder(tmp_path: Path, monkeypatch) -> None:

@@ -43,7 +43,16 @@ def test_make_clean_removes_a_killed_saves_temporary_and_keeps_the_weights(check
     out = _make(checkout, "clean")
     assert sorted(p.name for p in (checkout / "weights").iterdir()) == [
         "weights_fine_tuning.2025-01-01T120000.pth", "weights_fine_tuning.pth"]
-    assert "removed 1 temporary file(s) of interrupted saves" in out and "kept weights/" in out
+    assert "removed the leftover temporary file of an interrupted save: weights/.weights_fine_tuning.pth" in out
+    assert "kept weights/" in out
+
+
+def test_make_clean_keeps_a_temporary_younger_than_a_day(checkout: Path) -> None:
+    """A save may be running: only a temporary file a day old is a leftover (the age rule)."""
+    young = checkout / "weights" / ".weights_fine_tuning.pth.k3_x9a0q.tmp"
+    young.write_bytes(b"being written")
+    _make(checkout, "clean")
+    assert young.exists() and not (checkout / "weights" / ".weights_fine_tuning.pth.999999999.tmp").exists()
 
 
 def test_make_purge_lists_hidden_files_and_asks(checkout: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,7 @@ def test_an_interrupted_download_leaves_nothing_the_next_run_keeps(tmp_path: Pat
     dead = checkpoints / ".fetch-999999999-abc"  # a folder of a process that no longer exists
     dead.mkdir()
     (dead / f"{VGG16_CHECKPOINT_FILENAME}.1234.partial").write_bytes(b"half")
+    os.utime(dead, (0, 0))  # unchanged for over a day: a leftover (the age rule)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(WeightsUnavailableError):
         load_vgg16(False, progress=False, verbose=False)  # offline: the download fails

@@ -3,35 +3,36 @@
 The command line of ``utils.datalib``: each failure becomes one line naming the file and the fix."""
 
 import argparse
-import errno
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from utils.datalib.artifacts import DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE, hub_checkpoints_dir, weights_path
+from utils.datalib.artifacts import (DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE,
+                                     hub_checkpoints_dir, weights_path)
 from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale_temp_files
-from utils.datalib.fetch import DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights, prepare_dataset, prepare_file
+from utils.datalib.fetch import (DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights,
+                                 prepare_dataset, prepare_file)
 from utils.datalib.verify import fix_command, verify_all
-from utils.errors import DataToolError
+from utils.errors import DataToolError, disk_error_line
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR, read_folders, read_mirror
 
 
 def _os_error_line(err: OSError, data_dir: Path) -> str:
     """One line naming the file (not a temporary folder, which is gone) and the fix."""
     where = Path(err.filename or data_dir)
-    where = next((p.parent for p in (where, *where.parents) if p.name.startswith(FETCH_PREFIX)), where)
-    if err.errno == errno.ENOSPC:
-        return (f"the disk holding {where} is full. The data set needs about {DATASET_SPACE >> 20} MB "
-                f"free in {data_dir}, the weights about {WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}: "
-                "free some space there and run again.")
-    elsewhere = ("set TORCH_HOME=DIR to move torch's hub cache" if hub_checkpoints_dir() in (where, *where.parents)
-                 else DATA_ELSEWHERE)
-    if err.errno == errno.EROFS:
-        return f"{where} is on a read-only disk: {elsewhere}."
-    if err.errno in (errno.EACCES, errno.EPERM):
-        return (f"permission denied: {where}. Make it readable and writable for you "
-                f"(e.g. `chmod -R u+rwX '{where}'`), or {elsewhere}.")
-    return f"{where}: {err.strerror or err}. Check the disk and the path, then run again."
+    staged = [p.parent for p in (where, *where.parents) if p.name.startswith(FETCH_PREFIX)]
+    if staged:
+        where = staged[0]
+    if hub_checkpoints_dir() in (where, *where.parents):
+        elsewhere = "set TORCH_HOME=DIR to move torch's hub cache"
+    else:
+        elsewhere = DATA_ELSEWHERE
+    needs = (f"the data set needs about {DATASET_SPACE >> 20} MB in {data_dir}, the weights about "
+             f"{WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}")
+    line = disk_error_line(err.errno, where, needs, elsewhere)
+    if line is None:
+        line = f"{where}: {err.strerror or err}. Check the disk and the path, then run again."
+    return line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,17 +40,21 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir = read_folders()[0]
     parser = argparse.ArgumentParser(
         prog="python -m utils.prepare_data", description=__doc__.split("\n")[0],
-        epilog="The same through make: make data, make weights, make verify, make mirror DIR=/media/usb; "
-               "offline: COURSE_DATA_MIRROR=/media/usb make lab.")
-    parser.add_argument("--data-dir", type=Path, default=data_dir, help=f"where the data goes (default: "
-                        f"${DATA_DIR_VAR}, where the notebooks look, else the repository's data/: {data_dir})")
-    parser.add_argument("--mirror", metavar="DIR", help=f"take missing files from this mirror folder "
-                        f"(default: ${MIRROR_VAR}), e.g. a USB stick in an offline classroom")
-    parser.add_argument("--weights", action="store_true", help="also put the VGG16 ImageNet weights "
-                        "(528 MB) into the torch hub cache ($TORCH_HOME), replacing a damaged copy (done anyway "
-                        "when the mirror holds them)")
-    parser.add_argument("--verify", action="store_true", help="fetch nothing: re-check every file on "
-                        "disk, name each problem and the command that fixes it, exit 1 if any")
+        epilog="The same through make: make data, make weights, make verify, "
+               "make mirror DIR=/media/usb; offline: COURSE_DATA_MIRROR=/media/usb make lab.")
+    parser.add_argument("--data-dir", type=Path, default=data_dir,
+                        help=f"where the data goes (default: ${DATA_DIR_VAR}, where the notebooks "
+                        f"look, else the repository's data/: {data_dir})")
+    parser.add_argument("--mirror", metavar="DIR",
+                        help=f"take missing files from this mirror folder (default: "
+                        f"${MIRROR_VAR}), e.g. a USB stick in an offline classroom")
+    parser.add_argument("--weights", action="store_true",
+                        help="also put the VGG16 ImageNet weights (528 MB) into the torch hub "
+                        "cache ($TORCH_HOME), replacing a damaged copy (done anyway when the "
+                        "mirror holds them)")
+    parser.add_argument("--verify", action="store_true",
+                        help="fetch nothing: re-check every file on disk, name each problem and "
+                        "the command that fixes it, exit 1 if any")
     parser.add_argument("--export", metavar="DIR", type=Path,
                         help="write a mirror folder (data, cached weights, SHA256SUMS) to hand out")
     return parser
@@ -60,7 +65,8 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         found = verify_all(data_dir, output_dir=read_folders()[1])
         if found:
             print("\n".join(found))
-        if problems := [p for p in found if not p.startswith("extra")]:
+        problems = [p for p in found if not p.startswith("extra")]
+        if problems:
             print(f"{len(problems)} problem(s). Fix: `{fix_command(problems)}`.")
             return 1
         print(f"All course data in {data_dir} verified.")
@@ -68,14 +74,16 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
     else:
         for folder in (data_dir, hub_checkpoints_dir()):
-            remove_stale_temp_files(folder, 0, FETCH_DIR)
-        mirror = Mirror(chosen) if (chosen := args.mirror or read_mirror()) else None
+            remove_stale_temp_files(folder, pattern=FETCH_DIR)
+        chosen = args.mirror or read_mirror()
+        mirror = Mirror(chosen) if chosen else None
         data_dir.mkdir(parents=True, exist_ok=True)
         print(prepare_dataset(data_dir, mirror))
         for artifact in FILE_ARTIFACTS:
             print(prepare_file(artifact, data_dir, mirror))
-        # A mirror that carries the weights is a classroom's whole kit: take them too (a local copy).
-        if args.weights or (mirror is not None and (mirror.root / weights_path().name).is_file()):
+        # A mirror that carries the weights is a classroom's whole kit: take them too.
+        kit = mirror is not None and (mirror.root / weights_path().name).is_file()
+        if args.weights or kit:
             print(prefetch_weights(mirror))
     return 0
 
@@ -92,8 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         line = _os_error_line(err, data_dir)
     except ValueError as err:  # e.g. a damaged manifest
         line = f"{err}. Restore the file (git checkout -- utils/manifests) and run again."
-    except KeyboardInterrupt:  # Ctrl-C: every file is fetched into a temporary folder and moved in only when whole
-        print("interrupted: nothing half-fetched was kept; run the same command again to go on.", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: each file is staged in a temporary folder, moved in whole
+        print("interrupted: nothing half-fetched was kept; run the same command again to go on.",
+              file=sys.stderr)
         return 130
     print(f"error: {line}", file=sys.stderr)
     return 1

@@ -1,4 +1,5 @@
-"""The course's files: each one's name (from ``utils.settings.paths``), source, SHA-256 and place on disk."""
+"""The course's files: each one's name (from ``utils.settings.paths``), source, SHA-256 and place
+on disk."""
 
 from pathlib import Path
 from typing import NamedTuple
@@ -7,7 +8,8 @@ from utils.settings import paths
 
 
 class FileArtifact(NamedTuple):
-    """One file in the data folder: its ``name`` (also its name in a mirror), source ``url`` and ``sha256``."""
+    """One file in the data folder: its ``name`` (also its name in a mirror), source ``url`` and
+    ``sha256``."""
 
     name: str
     url: str
@@ -15,7 +17,8 @@ class FileArtifact(NamedTuple):
 
 
 CLASS_INDEX = FileArtifact(
-    paths.CLASS_INDEX_NAME, "https://s3.amazonaws.com/deep-learning-models/image-models/imagenet_class_index.json",
+    paths.CLASS_INDEX_NAME,
+    "https://s3.amazonaws.com/deep-learning-models/image-models/imagenet_class_index.json",
     "61e065144f3807db321be4d07e753e1526df9f9db1389c0b0d42695bb16ba302")
 DOG_PHOTO = FileArtifact(
     paths.DOG_PHOTO_NAME, "https://raw.githubusercontent.com/YutaroOgawa/pytorch_advanced/master/"
@@ -34,7 +37,8 @@ DATASET_SPACE, WEIGHTS_SPACE = 100 << 20, 540 << 20
 
 
 def hub_checkpoints_dir() -> Path:
-    """Where torch hub keeps checkpoints: ``torch.hub.get_dir() / "checkpoints"`` (``TORCH_HOME``)."""
+    """Where torch hub keeps checkpoints: ``torch.hub.get_dir() / "checkpoints"``
+    (``TORCH_HOME``)."""
     import torch.hub  # here, so that the data tool starts without torch when it needs no weights
 
     return Path(torch.hub.get_dir()) / "checkpoints"
@@ -46,12 +50,14 @@ def weights_path() -> Path:
 
 
 def weights_url() -> str:
-    """Where torchvision downloads the VGG16 ImageNet checkpoint from: ``VGG16_Weights.IMAGENET1K_V1.url``."""
+    """Where torchvision downloads the VGG16 ImageNet checkpoint from:
+    ``VGG16_Weights.IMAGENET1K_V1.url``."""
     from torchvision.models import VGG16_Weights
 
     return VGG16_Weights.IMAGENET1K_V1.url
 
 
 def is_genuine_sha256(sha256: str) -> bool:
-    """True if a SHA-256 hex digest is that of the ImageNet checkpoint (``paths.VGG16_SHA256_PREFIX``)."""
+    """True if a SHA-256 hex digest is that of the ImageNet checkpoint
+    (``paths.VGG16_SHA256_PREFIX``)."""
     return sha256.lower().startswith(paths.VGG16_SHA256_PREFIX)

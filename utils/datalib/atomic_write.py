@@ -1,12 +1,11 @@
-"""Write files that appear complete or not at all, keep a bounded number of earlier copies, and remove what an
-interrupted run left behind."""
+"""Write files that appear complete or not at all, keep a bounded number of earlier copies, and
+remove what an interrupted run left behind."""
 
 import errno
 import filecmp
 import itertools
 import os
 import re
-import secrets
 import shutil
 import tempfile
 import time
@@ -17,37 +16,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from utils.errors import CourseError
+from utils.errors import WriteError, disk_error_line, human_size
 
 KEEP_COPIES = 2  # earlier copies that keep_earlier_file keeps beside a file (keep= changes it)
-#: What an interrupted run leaves behind, named with its process id: a save's hidden temporary file
-#: ``.NAME.<pid>[.<8 random hex digits>].tmp`` (the shortest NAME wins, so random digits are never taken for the
-#: pid), and a fetch's folder ``.fetch-<pid>-<random>``.
-TEMP_FILE = re.compile(r"\..+?\.(\d+)(?:\.[0-9a-f]{8})?\.tmp")
+#: What an interrupted run leaves behind: a save's hidden temporary file ``.NAME.<random>.tmp``
+#: and a fetch's folder ``.fetch-<random>``.
+TEMP_FILE = re.compile(r"\..+\.tmp")
 FETCH_PREFIX = ".fetch-"
-FETCH_DIR = re.compile(rf"{re.escape(FETCH_PREFIX)}(\d+)-.+")
-STALE_AFTER_S = 60.0  # a dead process's temporary file is stale once unchanged for this long
-#: Outputs in a folder ending like this (smoke runs) are disposable: replaced without keeping a copy.
+FETCH_DIR = re.compile(rf"{re.escape(FETCH_PREFIX)}.+")
+#: A temporary file or folder unchanged for this long is a leftover: no save or fetch of the
+#: course runs for a day, and a running one keeps changing it.
+STALE_AFTER_S = 24 * 3600.0
+#: Outputs in a folder ending like this (smoke runs) are disposable: replaced without a copy.
 DISPOSABLE_DIR = ("build", "smoke", "weights")
 
 
-class WriteError(CourseError, OSError):
-    """A full disk or a read-only or forbidden folder: ``str()`` names the folder and the fix; ``errno`` as raised."""
-
-    def __str__(self) -> str:
-        return str(self.strerror)
-
-
-def human_size(n: float) -> str:
-    """``n`` bytes as "512 MiB", "1.5 GiB", "1000 KiB", "12 KiB" or "80 bytes"."""
-    unit, scale = next(((u, s) for u, s in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)) if n >= s),
-                       ("bytes", 1))
-    return f"{n / scale:.{3 if n / scale < 1000 else 4}g} {unit}" if scale > 1 else f"{n:.0f} bytes"
-
-
 def _truncated_zip(path: Path) -> bool:
-    """A file that starts as a zip (torch.save's format) but is not a whole one: a save cut off half-way. A complete
-    file in another format (torch's legacy pickle, safetensors) is not."""
+    """A file that starts as a zip (torch.save's format) but is not a whole one: a save cut off
+    half-way. A complete file in another format (torch's legacy pickle, safetensors) is not."""
     with open(path, "rb") as fh:
         return fh.read(4) == b"PK\x03\x04" and not zipfile.is_zipfile(path)
 
@@ -62,41 +48,49 @@ def folder_size(folder: str | Path) -> int:
     return sum(sizes.values())
 
 
-def write_error(err: BaseException, path: str | Path, needed: int | None = None) -> WriteError | None:
-    """The :class:`WriteError` for ``err``, raised while writing ``path`` (``needed`` bytes), or None if ``err`` is
-    not about the disk. ``torch.save``'s "unexpected pos" counts as a full disk."""
+def write_error(err: BaseException, path: str | Path,
+                needed: int | None = None) -> WriteError | None:
+    """The :class:`WriteError` for ``err``, raised while writing ``path`` (``needed`` bytes), or
+    None if ``err`` is not about the disk. ``torch.save``'s "unexpected pos" counts as a full
+    disk."""
     path, text = Path(path), str(err)
     code = getattr(err if isinstance(err, OSError) else err.__context__, "errno", None)
-    if code is None and "inline_container.cc" in text and ("unexpected pos" in text or "failed writing" in text):
+    torch_full = "unexpected pos" in text or "failed writing" in text
+    if code is None and "inline_container.cc" in text and torch_full:
         code = errno.ENOSPC  # torch.save to a path: the C++ writer hides the OSError
-    folder = path.parent
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        free = human_size(shutil.disk_usage(folder).free) if folder.is_dir() else "too little"
-        return WriteError(code, f"the disk holding {folder} is full: {path.name} needs "
-                          f"{human_size(needed) if needed else 'more space'}, {free} free. Free some space there "
-                          "(`make purge` lists old weights and deletes them after asking), or set COURSE_OUTPUT_DIR "
-                          "to a folder on a larger disk.", str(folder))
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
-        why = "is on a read-only disk" if code == errno.EROFS else "is not writable for you"
-        return WriteError(code, f"{folder} {why}, so {path.name} cannot be saved there: set COURSE_OUTPUT_DIR to "
-                          "a writable folder (the notebooks save there), or make this one writable.", str(folder))
-    return None
+    size = human_size(needed) if needed else "more space"
+    line = disk_error_line(
+        code, path.parent,
+        f"{path.name} needs {size} (`make purge` lists old weights and deletes them after asking)",
+        "set COURSE_OUTPUT_DIR to a writable folder on a disk with room (the notebooks save there)")
+    return None if line is None else WriteError(code, line, str(path.parent))
+
+
+def _usual_mode() -> int:
+    """The permissions ``open()`` gives a new file (0o666 less the umask); mkstemp's are 0o600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextmanager
 def atomic_open(path: str | Path, keep_earlier: bool = False, keep: int = KEEP_COPIES,
                 needed: int | None = None) -> Iterator[BinaryIO]:
-    """Write ``path`` through a hidden ``.NAME.<pid>.<random>.tmp`` beside it, renamed over ``path`` only when the
-    ``with`` block ends without an error. ``keep_earlier``: :func:`keep_earlier_file` (``keep`` copies) first.
-    ``needed``: the expected size, checked against the free space. Raises :class:`WriteError`, ``path`` unchanged."""
+    """Write ``path`` through a hidden temporary file ``.NAME.<random>.tmp`` beside it, renamed over
+    ``path`` only when the ``with`` block ends without an error. ``keep_earlier``:
+    :func:`keep_earlier_file` (``keep`` copies) first. ``needed``: the expected size, checked
+    against the free space. Raises :class:`WriteError`, ``path`` unchanged."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(path.parent)
         if needed is not None and shutil.disk_usage(path.parent).free < needed:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path.parent))
-        with open(tmp, "xb") as fh:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = Path(name)
+        with open(fd, "wb") as fh:
+            os.chmod(tmp, _usual_mode())
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -104,25 +98,32 @@ def atomic_open(path: str | Path, keep_earlier: bool = False, keep: int = KEEP_C
             keep_earlier_file(path, tmp, keep)
         os.replace(tmp, path)
     except BaseException as err:  # the stop button included: no temporary file stays behind
-        with suppress(OSError):  # a read-only disk refuses to unlink even a missing file
-            tmp.unlink(missing_ok=True)  # before write_error, so that its message counts the space freed
-        if (error := write_error(err, path, needed)) is None:
+        if tmp is not None:
+            with suppress(OSError):  # a read-only disk refuses to unlink even a missing file
+                tmp.unlink(missing_ok=True)  # first, so that the message counts the space freed
+        error = write_error(err, path, needed)
+        if error is None:
             raise
         raise error from None
 
 
 def earlier_copies(path: str | Path) -> list[Path]:
-    """The copies :func:`keep_earlier_file` kept of ``path`` (``<stem>.<date>T<time>[-N]<suffix>``), oldest first."""
+    """The copies :func:`keep_earlier_file` kept of ``path`` (``<stem>.<date>T<time>[-N]<suffix>``),
+    oldest first."""
     path = Path(path)
-    pattern = re.compile(rf"{re.escape(path.stem)}\.(\d{{4}}-\d\d-\d\dT\d{{6}})(?:-(\d+))?{re.escape(path.suffix)}")
-    found = [(m[1], int(m[2] or 1), p) for p in path.parent.glob(f"{path.stem}.*{path.suffix}")
-             if (m := pattern.fullmatch(p.name))]
+    stamp = r"(\d{4}-\d\d-\d\dT\d{6})(?:-(\d+))?"
+    pattern = re.compile(rf"{re.escape(path.stem)}\.{stamp}{re.escape(path.suffix)}")
+    found = []
+    for p in path.parent.glob(f"{path.stem}.*{path.suffix}"):
+        match = pattern.fullmatch(p.name)
+        if match:
+            found.append((match[1], int(match[2] or 1), p))
     return [p for *_, p in sorted(found)]
 
 
 def same_content(a: str | Path, b: str | Path) -> bool:
-    """The same bytes, or zip archives (``torch.save``'s, whose top folder is named after the file) with the same
-    members and CRC-32s below their top folders."""
+    """The same bytes, or zip archives (``torch.save``'s, whose top folder is named after the file)
+    with the same members and CRC-32s below their top folders."""
     def members(p: str | Path) -> list[tuple[str, int, int]]:
         with zipfile.ZipFile(p) as zf:
             return sorted((i.filename.partition("/")[2], i.CRC, i.file_size) for i in zf.infolist())
@@ -132,12 +133,35 @@ def same_content(a: str | Path, b: str | Path) -> bool:
     return filecmp.cmp(a, b, shallow=False)
 
 
-def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep: int = KEEP_COPIES) -> Path | None:
-    """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>``, delete the oldest copies beyond ``keep``,
-    and say so in one printed line. Returns the copy, or None (``keep=0``, a smoke run's ``build/smoke/weights``).
-    ``new_file``: the complete file that ``os.replace(new_file, path)`` moves in next; the earlier one then stays
-    readable at ``path`` (a hard link), and no copy is kept of a file identical to it or, a zip (``torch.save``)
-    coming, of an incomplete zip. Without ``new_file`` the earlier file is moved aside."""
+def _copy_aside(path: Path) -> Path | None:
+    """Hard-link ``path`` to the first free name ``<stem>.<its mtime>[-N]<suffix>`` (a plain copy
+    where the file system has no hard links); None if another process kept this very file."""
+    stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S")
+    for n in itertools.count(1):
+        number = f"-{n}" if n > 1 else ""
+        backup = path.with_name(f"{path.stem}.{stamp}{number}{path.suffix}")
+        try:
+            os.link(path, backup)  # never overwrites a copy
+            return backup
+        except FileExistsError:
+            if os.path.samefile(path, backup):
+                return None
+        except OSError:  # no hard links here
+            if not backup.exists():
+                shutil.copy2(path, backup)
+                return backup
+
+
+def keep_earlier_file(path: str | Path, new_file: str | Path | None = None,
+                      keep: int = KEEP_COPIES) -> Path | None:
+    """Keep the file at ``path`` as ``<stem>.<its mtime>[-N]<suffix>``, delete the oldest copies
+    beyond ``keep``, and say so in one printed line. Returns the copy, or None (``keep=0``, a smoke
+    run's ``build/smoke/weights``, nothing to keep).
+
+    ``new_file``: the complete file that ``os.replace(new_file, path)`` moves in next; the earlier
+    one then stays readable at ``path`` (a hard link), and no copy is kept of a file identical to
+    it or, a zip (``torch.save``) coming, of an incomplete zip. Without ``new_file`` the earlier
+    file is moved aside."""
     path = Path(path)
     remove_stale_temp_files(path.parent)
     if keep <= 0 or not path.is_file() or path.resolve().parent.parts[-3:] == DISPOSABLE_DIR:
@@ -147,77 +171,61 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None, keep
             print(f"{path}: the new file is identical to the earlier one, so no copy is kept.")
             return None
         if new_file is not None and zipfile.is_zipfile(new_file) and _truncated_zip(path):
-            print(f"{path}: the earlier file is incomplete (an interrupted save), so no copy of it is kept.")
+            print(f"{path}: the earlier file is incomplete (an interrupted save), "
+                  "so no copy of it is kept.")
             return None
-        stamp, size = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%dT%H%M%S"), path.stat().st_size
-        for n in itertools.count(1):
-            backup = path.with_name(f"{path.stem}.{stamp}{f'-{n}' * (n > 1)}{path.suffix}")
-            try:
-                os.link(path, backup)  # never overwrites a copy; the earlier file stays readable at path
-            except FileExistsError:
-                if os.path.samefile(path, backup):
-                    return None  # another process kept this very file a moment ago
-                continue
-            except OSError:  # a file system without hard links: move it instead
-                if backup.exists():
-                    continue
-                os.replace(path, backup)
-            break
+        size = path.stat().st_size
+        backup = _copy_aside(path)
         if new_file is None:
             path.unlink(missing_ok=True)
     except FileNotFoundError:  # another process replaced or moved it first: its save keeps it
+        return None
+    if backup is None:
         return None
     old = earlier_copies(path)[:-keep]
     for p in old:
         p.unlink(missing_ok=True)
     deleted = "".join(f"\n  deleted the oldest copy {p.name}" for p in old)
+    total = human_size(folder_size(path.parent))
     print(f"Kept the earlier {path.name} as {backup.name} ({human_size(size)}){deleted}.\n"
-          f"  At most {keep} earlier copies are kept (keep=N changes it); `make purge` deletes them\n"
-          f"  after asking. The folder now holds {human_size(folder_size(path.parent))}: {path.parent}")
+          f"  At most {keep} earlier copies are kept (keep=N changes it); "
+          "`make purge` deletes them\n"
+          f"  after asking. The folder now holds {total}: {path.parent}")
     return backup
 
 
 @contextmanager
 def fetch_dir(folder: str | Path) -> Iterator[Path]:
-    """A temporary folder ``.fetch-<pid>-<random>`` in ``folder`` (what is staged there moves into place with an
-    atomic rename), removed afterwards."""
-    with tempfile.TemporaryDirectory(dir=folder, prefix=f"{FETCH_PREFIX}{os.getpid()}-") as tmp:
+    """A temporary folder ``.fetch-<random>`` in ``folder`` (what is staged there moves into place
+    with an atomic rename), removed afterwards."""
+    with tempfile.TemporaryDirectory(dir=folder, prefix=FETCH_PREFIX) as tmp:
         yield Path(tmp)
-
-
-def _process_gone(pid: str) -> bool:
-    if os.name != "nt":  # there os.kill would stop the process: never call it stale
-        try:
-            os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
-        except ProcessLookupError:
-            return True
-        except OSError:  # it exists but belongs to someone else
-            pass
-    return False
 
 
 def stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
                      pattern: re.Pattern = TEMP_FILE) -> list[tuple[Path, int]]:
-    """``(path, size)`` of what interrupted runs left in ``folder``: names matching ``pattern`` (:data:`TEMP_FILE`
-    or :data:`FETCH_DIR`) whose process is gone, unchanged for ``older_than`` seconds."""
+    """``(path, size)`` of what interrupted runs left in ``folder``: names matching ``pattern``
+    (:data:`TEMP_FILE` or :data:`FETCH_DIR`) unchanged for ``older_than`` seconds."""
     found, now = [], time.time()
     for path in Path(folder).glob(".*"):
         with suppress(FileNotFoundError):  # removed meanwhile
             st = path.stat()
-            if (match := pattern.fullmatch(path.name)) and now - st.st_mtime >= older_than and _process_gone(match[1]):
+            if pattern.fullmatch(path.name) and now - st.st_mtime >= older_than:
                 found.append((path, st.st_size))
     return sorted(found)
 
 
 def stale_temp_report(folder: str | Path) -> list[str]:
-    """One "extra:" line per stale temporary file in ``folder``, for ``python -m utils.prepare_data --verify``."""
-    return [f"extra: {p} ({human_size(size)}), the temporary file of an interrupted save: `make clean` or the "
-            "next save there removes it" for p, size in stale_temp_files(folder)]
+    """One "extra:" line per leftover temporary file in ``folder``, for
+    ``python -m utils.prepare_data --verify``."""
+    return [f"extra: {p} ({human_size(size)}), the temporary file of an interrupted save: "
+            "`make clean` or the next save there removes it"
+            for p, size in stale_temp_files(folder)]
 
 
 def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
                             pattern: re.Pattern = TEMP_FILE) -> list[Path]:
-    """Delete what :func:`stale_temp_files` finds, said in one line if any; returns the paths removed."""
+    """Delete what :func:`stale_temp_files` finds, said in one line if any; returns the paths."""
     stale = stale_temp_files(folder, older_than, pattern)
     for path, _ in stale:
         if path.is_dir():
@@ -225,7 +233,10 @@ def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_
         else:
             path.unlink(missing_ok=True)
     if stale:
-        what = "temporary file(s) of interrupted saves" if pattern is TEMP_FILE else "folder(s) of interrupted fetches"
+        what = "temporary file(s) of interrupted saves"
+        if pattern is not TEMP_FILE:
+            what = "folder(s) of interrupted fetches"
+        names = ", ".join(p.name for p, _ in stale)
         print(f"removed {len(stale)} {what} from {Path(folder)} "
-              f"({', '.join(p.name for p, _ in stale)}; {human_size(sum(s for _, s in stale))})")
+              f"({names}; {human_size(sum(s for _, s in stale))})")
     return [p for p, _ in stale]

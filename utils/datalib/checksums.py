@@ -18,8 +18,8 @@ def sha256_cache_path(path: str | Path) -> Path:
 
 
 def cached_sha256(path: str | Path) -> str:
-    """:func:`sha256_file`, remembered beside the file while its path, size and mtime stay the same (for the
-    528 MB checkpoint); a missing, stale or damaged cache means hashing again."""
+    """:func:`sha256_file`, remembered beside the file while its path, size and mtime stay the
+    same (for the 528 MB checkpoint); a missing, stale or damaged cache means hashing again."""
     st = Path(path).stat()
     key = {"path": str(Path(path).resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     try:
@@ -35,8 +35,8 @@ def cached_sha256(path: str | Path) -> str:
 
 
 def read_sha256sums(path: str | Path) -> dict[str, str]:
-    """``{name: hex}`` from a ``sha256sum``-style file (blank lines and ``#`` comments skipped); ``ValueError``
-    naming the file (and line) if it is not text or has a malformed line."""
+    """``{name: hex}`` from a ``sha256sum``-style file (blank lines and ``#`` comments skipped);
+    ``ValueError`` naming the file (and line) if it is not text or has a malformed line."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:

@@ -1,5 +1,6 @@
-"""Put the course's files in place, from a mirror folder if it has them, else downloaded; staged in a ``.fetch-*``
-folder and moved in only once their SHA-256 (the data set: file by file) checks out. Also writes a mirror."""
+"""Put the course's files in place, from a mirror folder if it has them, else downloaded; staged
+in a ``.fetch-*`` folder and moved in only once their SHA-256 (the data set: file by file) checks
+out. Also writes a mirror."""
 
 import errno
 import os
@@ -10,70 +11,78 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DATASET_ZIP_SHA256, FILE_ARTIFACTS,
-                                     MIRROR_SUMS, WEIGHTS_SPACE, FileArtifact, is_genuine_sha256, weights_path,
-                                     weights_url)
+from utils.datalib.artifacts import (DATASET_SPACE, DATASET_URL, DATASET_ZIP, DATASET_ZIP_SHA256,
+                                     FILE_ARTIFACTS, MIRROR_SUMS, WEIGHTS_SPACE, FileArtifact,
+                                     is_genuine_sha256, weights_path, weights_url)
 from utils.datalib.atomic_write import FETCH_DIR, atomic_open, fetch_dir, remove_stale_temp_files
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file, write_sha256sums
 from utils.datalib.verify import dataset_problems, fix_command, load_manifest, verify_all
-from utils.errors import DataToolError, DownloadError
+from utils.errors import DISK_ERRNOS, DataToolError, DownloadError, disk_error_line
 from utils.settings import paths
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR
 from utils.settings.progress import tqdm
 
-DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
-
 #: Where to go instead when the data folder's disk is full or read-only.
-DATA_ELSEWHERE = f"set {DATA_DIR_VAR}=DIR to another folder (the notebooks and the data tool both read it)"
+DATA_ELSEWHERE = (f"set {DATA_DIR_VAR}=DIR to another folder "
+                  "(the notebooks and the data tool both read it)")
 #: A zip is refused before extraction if one entry or the total is far beyond the data set
 #: (largest file 2.1 MB, all 398 files 47 MB).
 MAX_ENTRY_BYTES, MAX_TOTAL_BYTES = 16 << 20, 128 << 20
 
 
 class Mirror:
-    """A folder with the course's files under their own names and ``SHA256SUMS``, for an offline classroom (a USB
-    stick, a shared folder); read only when a file is needed from it, so that a stale setting does no harm."""
+    """A folder with the course's files under their own names and ``SHA256SUMS``, for an offline
+    classroom (a USB stick, a shared folder); read only when a file is needed from it, so that a
+    stale setting does no harm."""
 
     def __init__(self, root: str | Path) -> None:
         self.root, self._sums = Path(root).expanduser(), None
 
     def get(self, name: str) -> Path | None:
-        """The mirror's copy of ``name``, checked against ``SHA256SUMS``; None if it has none. Raises
-        ``DataToolError`` if the folder is missing, ``SHA256SUMS`` is damaged or the copy does not match it."""
+        """The mirror's copy of ``name``, checked against ``SHA256SUMS``; None if it has none.
+        Raises ``DataToolError`` if the folder is missing, ``SHA256SUMS`` is damaged or the copy
+        does not match it."""
         if not self.root.is_dir():
-            raise DataToolError(f"mirror folder {self.root} does not exist, and {name} is needed from "
-                                f"it. Check the path given to --mirror or {MIRROR_VAR}.")
-        if not (path := self.root / name).is_file():
+            raise DataToolError(f"mirror folder {self.root} does not exist, and {name} is "
+                                f"needed from it. Check the path given to --mirror or "
+                                f"{MIRROR_VAR}.")
+        path = self.root / name
+        if not path.is_file():
             return None
         try:
             sums = self.root / MIRROR_SUMS
             self._sums = self._sums or (read_sha256sums(sums) if sums.is_file() else {})
         except ValueError as err:
-            raise DataToolError(f"{err}. The mirror's {MIRROR_SUMS} is damaged: copy the mirror again, "
-                                "or write it anew with `make mirror DIR=...`.") from None
+            raise DataToolError(f"{err}. The mirror's {MIRROR_SUMS} is damaged: copy the mirror "
+                                "again, or write it anew with `make mirror DIR=...`.") from None
         if name in self._sums and sha256_file(path) != self._sums[name]:
-            raise DataToolError(f"mirror file {path} does not match its {MIRROR_SUMS} entry: the mirror "
-                                "copy is damaged. Copy the mirror again from its source.")
+            raise DataToolError(f"mirror file {path} does not match its {MIRROR_SUMS} entry: "
+                                "the mirror copy is damaged. Copy the mirror again from its "
+                                "source.")
         return path
 
 
 def copy_file(src: Path, dest: Path, desc: str | None = None) -> None:
     """Copy ``src`` to ``dest`` atomically, with a progress bar."""
-    with open(src, "rb") as fh, atomic_open(dest) as out, tqdm(
-            total=src.stat().st_size, unit="B", unit_scale=True, desc=desc or dest.name, leave=False) as bar:
+    size = src.stat().st_size
+    with (open(src, "rb") as fh, atomic_open(dest) as out,
+          tqdm(total=size, unit="B", unit_scale=True, desc=desc or dest.name, leave=False) as bar):
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             bar.update(out.write(chunk))
 
 
 def export_mirror(data_dir: Path, out_dir: Path, manifest: Path | None = None) -> list[str]:
-    """Write a mirror folder to hand out: the data set's own files zipped (reproducibly; extra files stay out), the
-    two files, the weights if cached, and ``SHA256SUMS``. Returns what it did; ``DataToolError`` for bad data."""
-    problems = [p for p in verify_all(data_dir, manifest) if p.startswith(("missing", "changed", "weights"))]
+    """Write a mirror folder to hand out: the data set's own files zipped (reproducibly; extra
+    files stay out), the two files, the weights if cached, and ``SHA256SUMS``. Returns what it did;
+    ``DataToolError`` for bad data."""
+    problems = [p for p in verify_all(data_dir, manifest)
+                if p.startswith(("missing", "changed", "weights"))]
     if problems:
         raise DataToolError(f"cannot export: {len(problems)} problem(s), e.g. {problems[0]}. "
                             f"Run `{fix_command(problems)}` first.")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_open(out_dir / DATASET_ZIP) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+    with (atomic_open(out_dir / DATASET_ZIP) as fh,
+          zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf):
         for rel in sorted(load_manifest(manifest)):
             info = zipfile.ZipInfo(f"{paths.DATASET_NAME}/{rel}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
@@ -86,59 +95,70 @@ def export_mirror(data_dir: Path, out_dir: Path, manifest: Path | None = None) -
             report.append(f"{src.name}: copied from {src.parent}")
             names.append(src.name)
     if not weights.is_file():
-        report.append(f"{weights.name}: not cached here, left out (run with --weights online to include it)")
+        report.append(f"{weights.name}: not cached here, left out "
+                      "(run with --weights online to include it)")
     write_sha256sums(out_dir / MIRROR_SUMS, {n: sha256_file(out_dir / n) for n in names})
     return [*report, f"{MIRROR_SUMS}: written for {len(names)} files"]
 
 
-def safe_extract(zip_path: Path, target: Path, label: str | None = None, max_files: int = 1000) -> list[Path]:
-    """Extract a zip into ``target`` once every entry is checked; returns the files. The whole zip is refused, a
-    ``DataToolError`` naming ``label`` (default its path), if it is damaged or an entry would escape ``target``, is a
-    link, clashes with a folder, or if the sizes are far beyond the data set."""
-    label, members, total = label or str(zip_path), [], 0
+def _check_entries(zf: zipfile.ZipFile, label: str, max_files: int) -> None:
+    """Refuse the zip (``DataToolError`` naming ``label``) if an entry would land outside the
+    target, is a link, or the sizes are far beyond the data set. ``extractall`` would strip a
+    ``..`` or a drive silently and write a link as a small file: the course says so instead."""
     refused = f"The archive was refused before anything was extracted; get a clean copy of {label}."
+    total, count = 0, 0
+    for info in zf.infolist():
+        rel = PurePosixPath(info.filename.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
+            raise DataToolError(f"{label} contains the entry '{info.filename}', which would be "
+                                f"written outside the target folder. {refused}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
+        if info.is_dir():
+            continue
+        total, count = total + info.file_size, count + 1
+        if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or count > max_files:
+            raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
+                                f"{info.file_size >> 20} MB, {total >> 20} MB and {count} files so "
+                                f"far; the data set is 47 MB). {refused}")
+
+
+def safe_extract(zip_path: Path, target: Path, label: str | None = None,
+                 max_files: int = 1000) -> list[Path]:
+    """``zipfile.ZipFile.extractall`` into ``target`` once every entry is checked; returns the
+    files. The whole zip is refused, a ``DataToolError`` naming ``label`` (default its path), if
+    it is damaged or an entry would escape ``target``, is a link, clashes with a folder, or if the
+    sizes are far beyond the data set."""
+    label = label or str(zip_path)
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            for info in zf.infolist():
-                rel = PurePosixPath(info.filename.replace("\\", "/"))
-                if rel.is_absolute() or ".." in rel.parts or (rel.parts and ":" in rel.parts[0]):
-                    raise DataToolError(f"{label} contains the entry '{info.filename}', which would be written "
-                                        f"outside the target folder. {refused}")
-                if stat.S_ISLNK(info.external_attr >> 16):
-                    raise DataToolError(f"{label} contains the symbolic link '{info.filename}'. {refused}")
-                if not info.is_dir() and rel.parts:
-                    total += info.file_size
-                    if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES or len(members) >= max_files:
-                        raise DataToolError(f"{label} holds far more than the data set (at '{info.filename}': "
-                                            f"{info.file_size >> 20} MB, {total >> 20} MB and {len(members) + 1} "
-                                            f"files so far; the data set is 47 MB). {refused}")
-                    members.append((info, target.joinpath(*rel.parts)))
-            files = {dest for _, dest in members}
-            if clash := sorted(files & {parent for dest in files for parent in dest.parents}):
-                raise DataToolError(f"{label} has '{clash[0].relative_to(target)}' both as a file and as a "
-                                    f"folder. {refused}")
-            for info, dest in members:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
-        return [dest for _, dest in members]
+            _check_entries(zf, label, max_files)
+            zf.extractall(target)
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as err:
-        raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted download "
-                            "or mirror copy. Nothing was kept; fetch it again.") from None
+        raise DataToolError(f"{label} is not a readable zip ({err}): a truncated or corrupted "
+                            "download or mirror copy. Nothing was kept; fetch it again.") from None
+    except (FileExistsError, NotADirectoryError, IsADirectoryError) as err:
+        clash = Path(err.filename or target).relative_to(target)
+        raise DataToolError(f"{label} has '{clash}' both as a file and as a folder. Nothing was "
+                            f"kept; get a clean copy of {label}.") from None
+    return [target.joinpath(*PurePosixPath(name).parts) for name in names]
 
 
 def need_space(folder: Path, nbytes: int, what: str, elsewhere: str) -> None:
     """Raise ``DataToolError`` if ``folder``'s disk has less than ``nbytes`` free for ``what``."""
-    if (free := shutil.disk_usage(folder).free) < nbytes:
-        raise DataToolError(f"{folder} has {free >> 20} MB free, but {what} needs about {nbytes >> 20} "
-                            f"MB there. Free some space on that disk (or {elsewhere}) and run again.")
+    if shutil.disk_usage(folder).free < nbytes:
+        needs = f"{what} needs about {nbytes >> 20} MB there"
+        raise DataToolError(disk_error_line(errno.ENOSPC, folder, needs, elsewhere))
 
 
 def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, sha256_prefix: str | None = None,
            progress: bool = True) -> tuple[str, str]:
-    """Put ``name`` at ``dest`` from the mirror if it has it, else download it from ``url`` (torch.hub checks
-    ``sha256_prefix`` then). Returns ``(how, origin)``, e.g. ``("copied from mirror /usb", "/usb/x.zip")``."""
-    if mirror and (source := mirror.get(name)):
+    """Put ``name`` at ``dest`` from the mirror if it has it, else download it from ``url``
+    (torch.hub checks ``sha256_prefix`` then). Returns ``(how, origin)``, e.g.
+    ``("copied from mirror /usb", "/usb/x.zip")``."""
+    source = mirror.get(name) if mirror else None
+    if source:
         copy_file(source, dest, desc=f"copy {name}")
         return f"copied from mirror {mirror.root}", str(source)
     timeout = socket.getdefaulttimeout()
@@ -150,24 +170,32 @@ def _fetch(name: str, url: str, dest: Path, mirror: Mirror | None, sha256_prefix
     except (OSError, ValueError) as err:
         if getattr(err, "errno", None) in DISK_ERRNOS:
             raise  # the disk, not the network: the callers word it (prepare_data, load_vgg16)
-        fix = (f"The mirror {mirror.root} has no {name}: add it there (`make mirror DIR=...` on a machine that "
-               "has the data)" if mirror else f"Offline? Use a course mirror: --mirror DIR or {MIRROR_VAR}=DIR")
-        raise DownloadError(f"could not download {url} ({getattr(err, 'reason', err)}). {fix}.") from None
-    except RuntimeError as err:  # torch.hub's hash check: invalid hash value (expected "...", got "...")
-        raise DataToolError(f"{url} gave a corrupted or different file: {err}. Nothing was kept; try again.") from None
+        if mirror:
+            fix = (f"The mirror {mirror.root} has no {name}: add it there "
+                   "(`make mirror DIR=...` on a machine that has the data)")
+        else:
+            fix = f"Offline? Use a course mirror: --mirror DIR or {MIRROR_VAR}=DIR"
+        why = getattr(err, "reason", err)
+        raise DownloadError(f"could not download {url} ({why}). {fix}.") from None
+    except RuntimeError as err:  # torch.hub's hash check: "invalid hash value (expected ...)"
+        raise DataToolError(f"{url} gave a corrupted or different file: {err}. "
+                            "Nothing was kept; try again.") from None
     finally:
         socket.setdefaulttimeout(timeout)
     return f"downloaded from {url}", url
 
 
-def _install(name: str, url: str, dest: Path, mirror: Mirror | None, expected: str, progress: bool = True) -> str:
-    """Fetch ``name`` into a ``.fetch-*`` folder beside ``dest``, and move it to ``dest`` only if its SHA-256
-    starts with ``expected``. Returns how it was fetched."""
+def _install(name: str, url: str, dest: Path, mirror: Mirror | None, expected: str,
+             progress: bool = True) -> str:
+    """Fetch ``name`` into a ``.fetch-*`` folder beside ``dest``, and move it to ``dest`` only if
+    its SHA-256 starts with ``expected``. Returns how it was fetched."""
     with fetch_dir(dest.parent) as tmp:
         how, origin = _fetch(name, url, tmp / name, mirror, expected, progress)
-        if origin != url and not (digest := sha256_file(tmp / name)).startswith(expected):  # a download: checked
-            raise DataToolError(f"{origin} has sha256 {digest[:12]}..., not {expected[:12]}...: a corrupted "
-                                "or different file. Nothing was kept; fix the mirror copy or download again.")
+        digest = sha256_file(tmp / name) if origin != url else expected  # a download: checked
+        if not digest.startswith(expected):
+            raise DataToolError(f"{origin} has sha256 {digest[:12]}..., not {expected[:12]}...: a "
+                                "corrupted or different file. Nothing was kept; fix the mirror "
+                                "copy or download again.")
         os.replace(tmp / name, dest)
     return how
 
@@ -177,47 +205,57 @@ def prepare_file(artifact: FileArtifact, data_dir: Path, mirror: Mirror | None) 
     dest = data_dir / artifact.name
     if dest.is_file() and sha256_file(dest) == artifact.sha256:
         return f"{artifact.name}: present and verified, nothing to do"
-    return f"{artifact.name}: {_install(artifact.name, artifact.url, dest, mirror, artifact.sha256)}, sha256 verified"
+    how = _install(artifact.name, artifact.url, dest, mirror, artifact.sha256)
+    return f"{artifact.name}: {how}, sha256 verified"
 
 
-def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path | None = None, url: str = DATASET_URL) -> str:
-    """Make ``data_dir/hymenoptera_data`` match the manifest: only a zip whose content checks out file by
-    file replaces missing or damaged files (extra files are left alone). Returns what it did."""
+def prepare_dataset(data_dir: Path, mirror: Mirror | None, manifest: Path | None = None,
+                    url: str = DATASET_URL) -> str:
+    """Make ``data_dir/hymenoptera_data`` match the manifest: only a zip whose content checks out
+    file by file replaces missing or damaged files (extra files are left alone). Returns what it
+    did."""
     dataset_dir, expected = data_dir / paths.DATASET_NAME, load_manifest(manifest)
     todo = [rel for kind, rel in dataset_problems(dataset_dir, manifest) if kind != "extra"]
     if not todo:
         return f"{paths.DATASET_NAME}/: present and verified ({len(expected)} files), nothing to do"
-    need_space(data_dir, DATASET_SPACE, f"the data set ({len(todo)} file(s) to fetch)", DATA_ELSEWHERE)
+    what = f"the data set ({len(todo)} file(s) to fetch)"
+    need_space(data_dir, DATASET_SPACE, what, DATA_ELSEWHERE)
     with fetch_dir(data_dir) as tmp:
         how, origin = _fetch(DATASET_ZIP, url, tmp / DATASET_ZIP, mirror)
         if origin == url and sha256_file(tmp / DATASET_ZIP) != DATASET_ZIP_SHA256:
             print(f"note: {DATASET_ZIP} from {url} differs from the known official bytes; "
                   "checking its content file by file instead.")
         safe_extract(tmp / DATASET_ZIP, tmp / "x", label=origin, max_files=2 * len(expected) + 16)
-        root = next((c for c in (tmp / "x" / paths.DATASET_NAME, tmp / "x") if (c / "train").is_dir()
-                     and (c / "val").is_dir()), None)
+        tops = [c for c in (tmp / "x" / paths.DATASET_NAME, tmp / "x")
+                if (c / "train").is_dir() and (c / "val").is_dir()]
+        root = tops[0] if tops else None
         if root is None:
-            raise DataToolError(f"{origin} holds no train/ and val/ folders: it is not the ants-and-bees "
-                                "data set. Replace the mirror copy.")
-        if bad := [f"{kind} {rel}" for kind, rel in dataset_problems(root, manifest) if kind != "extra"]:
-            raise DataToolError(f"{origin} does not hold the expected data set: {len(bad)} file(s) missing "
-                                f"or changed, e.g. {bad[0]}. Nothing was changed in {dataset_dir}; replace "
-                                "the mirror copy or download again.")
+            raise DataToolError(f"{origin} holds no train/ and val/ folders: it is not the "
+                                "ants-and-bees data set. Replace the mirror copy.")
+        bad = [f"{kind} {rel}" for kind, rel in dataset_problems(root, manifest) if kind != "extra"]
+        if bad:
+            raise DataToolError(f"{origin} does not hold the expected data set: {len(bad)} file(s) "
+                                f"missing or changed, e.g. {bad[0]}. Nothing was changed in "
+                                f"{dataset_dir}; replace the mirror copy or download again.")
         for rel in todo:
             (dataset_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(root / rel, dataset_dir / rel)
-    return f"{paths.DATASET_NAME}/: {how}; {len(todo)} file(s) put in place, all {len(expected)} verified"
+    return (f"{paths.DATASET_NAME}/: {how}; {len(todo)} file(s) put in place, "
+            f"all {len(expected)} verified")
 
 
 def prefetch_weights(mirror: Mirror | None, progress: bool = True) -> str:
-    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download), replacing
-    a damaged one. Returns what it did; raises ``DownloadError`` offline, ``DataToolError`` if not genuine."""
+    """Put the VGG16 ImageNet checkpoint into the torch hub cache (mirror first, else download),
+    replacing a damaged one. Returns what it did; raises ``DownloadError`` offline,
+    ``DataToolError`` if not genuine."""
     dest = weights_path()
     damaged = dest.is_file() and not is_genuine_sha256(cached_sha256(dest))
     if dest.is_file() and not damaged:
         return f"{dest.name}: present in {dest.parent} and genuine, nothing to do"
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_files(dest.parent, 0, FETCH_DIR)
-    need_space(dest.parent, WEIGHTS_SPACE, dest.name, "set TORCH_HOME to a folder on a disk with room")
+    remove_stale_temp_files(dest.parent, pattern=FETCH_DIR)
+    need_space(dest.parent, WEIGHTS_SPACE, dest.name,
+               "set TORCH_HOME to a folder on a disk with room")
     how = _install(dest.name, weights_url(), dest, mirror, paths.VGG16_SHA256_PREFIX, progress)
-    return f"{dest.name}: {how} into {dest.parent}{', replacing a damaged copy' * damaged}, genuine"
+    replacing = ", replacing a damaged copy" if damaged else ""
+    return f"{dest.name}: {how} into {dest.parent}{replacing}, genuine"

@@ -1,17 +1,19 @@
-"""Check the course's files on disk: the data set against its manifest, the two single files, the cached weights,
-and what interrupted runs left behind."""
+"""Check the course's files on disk: the data set against its manifest, the two single files, the
+cached weights, and what interrupted runs left behind."""
 
 from pathlib import Path
 
 from utils.datalib import artifacts
-from utils.datalib.artifacts import FILE_ARTIFACTS, hub_checkpoints_dir, is_genuine_sha256, weights_path
+from utils.datalib.artifacts import (FILE_ARTIFACTS, hub_checkpoints_dir, is_genuine_sha256,
+                                     weights_path)
 from utils.datalib.atomic_write import FETCH_DIR, stale_temp_files, stale_temp_report
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file
 from utils.settings import paths
 
 
 def load_manifest(manifest: Path | None = None) -> dict[str, str]:
-    """``{relative path: sha256}`` for every file of the data set (``manifest``: default the course's)."""
+    """``{relative path: sha256}`` for every file of the data set (``manifest``: default the
+    course's)."""
     return read_sha256sums(manifest or artifacts.DATASET_MANIFEST)
 
 
@@ -19,8 +21,9 @@ def dataset_problems(folder: Path, manifest: Path | None = None) -> list[tuple[s
     """``(kind, path relative to folder)`` for each file "missing", "changed" or "extra"."""
     expected = load_manifest(manifest)
     found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    changed = [r for r in sorted(expected.keys() & found) if sha256_file(folder / r) != expected[r]]
     return ([("missing", r) for r in sorted(expected.keys() - found)]
-            + [("changed", r) for r in sorted(expected.keys() & found) if sha256_file(folder / r) != expected[r]]
+            + [("changed", r) for r in changed]
             + [("extra", r) for r in sorted(found - expected.keys())])
 
 
@@ -31,28 +34,35 @@ def verify_dataset(dataset_dir: Path, manifest: Path | None = None) -> list[str]
         return [f"missing: {dataset_dir} (the whole data set)"]
     note = {"missing": "", "changed": " (sha256 differs from the manifest)",
             "extra": " (not part of the data set; harmless, left alone)"}
-    return [f"{kind}: {dataset_dir / rel}{note[kind]}" for kind, rel in dataset_problems(dataset_dir, manifest)]
+    return [f"{kind}: {dataset_dir / rel}{note[kind]}"
+            for kind, rel in dataset_problems(dataset_dir, manifest)]
 
 
 def verify_all(data_dir: Path, manifest: Path | None = None,
                output_dir: Path | None = None) -> list[str]:
-    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra" (harmless;
-    also a killed save's temporary file in ``output_dir/weights``, if given), "leftover" (a fetch's
-    temporary folder) or "weights" (a damaged cached checkpoint)."""
+    """Every problem on disk, one line each, starting with its kind: "missing", "changed", "extra"
+    (harmless; also a killed save's temporary file in ``output_dir/weights``, if given), "leftover"
+    (a fetch's temporary folder) or "weights" (a damaged cached checkpoint)."""
     problems = verify_dataset(data_dir / paths.DATASET_NAME, manifest)
-    for path, sha in ((data_dir / a.name, a.sha256) for a in FILE_ARTIFACTS):
-        if not path.is_file() or sha256_file(path) != sha:
-            problems.append(f"changed: {path} (sha256 differs from the expected file)" if path.is_file()
-                            else f"missing: {path}")
-    problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
-                 for folder in (data_dir, hub_checkpoints_dir()) for p, _ in stale_temp_files(folder, 0, FETCH_DIR)]
+    for artifact in FILE_ARTIFACTS:
+        path = data_dir / artifact.name
+        if not path.is_file():
+            problems.append(f"missing: {path}")
+        elif sha256_file(path) != artifact.sha256:
+            problems.append(f"changed: {path} (sha256 differs from the expected file)")
+    for folder in (data_dir, hub_checkpoints_dir()):
+        problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
+                     for p, _ in stale_temp_files(folder, pattern=FETCH_DIR)]
     if output_dir is not None:
         problems += stale_temp_report(output_dir / "weights")
-    if (weights := weights_path()).is_file() and not is_genuine_sha256(cached_sha256(weights)):
+    weights = weights_path()
+    if weights.is_file() and not is_genuine_sha256(cached_sha256(weights)):
         problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
     return problems
 
 
 def fix_command(problems: list[str]) -> str:
     """The command that fixes ``problems`` (``--weights`` also replaces a damaged checkpoint)."""
-    return "python -m utils.prepare_data" + " --weights" * any(p.startswith("weights") for p in problems)
+    if any(p.startswith("weights") for p in problems):
+        return "python -m utils.prepare_data --weights"
+    return "python -m utils.prepare_data"

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies
-from utils.errors import CourseError
+from utils.errors import CheckpointError  # notebook 04 imports it from here
 
 #: Key prefixes that wrappers add to a ``state_dict``.
 WRAPPER_PREFIXES = {
@@ -21,10 +21,6 @@ ARCHITECTURE_FIX = (
     "build the same model before loading (for the course: VGG16 with classifier[6] = "
     "nn.Linear(4096, 2)), or load the right file"
 )
-
-
-class CheckpointError(CourseError, RuntimeError):
-    """A checkpoint file is missing or cannot be used; the message names the file and the fix."""
 
 
 def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
