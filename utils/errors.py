@@ -41,6 +41,18 @@ class CheckpointError(CourseError, RuntimeError):
     """A checkpoint file is missing or cannot be used; the message names the file and the fix."""
 
 
+class WeightsUnavailableError(CourseError):
+    """The ImageNet weights are neither cached nor downloadable."""
+
+
+class StoppedRunError(CourseError):
+    """A summary was asked of a network whose last training run did not get to its end."""
+
+
+class UploadError(CourseError, ValueError):
+    """A ``FileUpload.value`` in neither ipywidgets 7's nor 8's shape."""
+
+
 def human_size(n: float) -> str:
     """``n`` bytes as "512 MiB", "1.5 GiB", "1000 KiB", "12 KiB" or "80 bytes"."""
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):

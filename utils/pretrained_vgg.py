@@ -13,7 +13,7 @@ from torchvision.models import VGG16_Weights
 from utils.datalib.artifacts import is_genuine_sha256, weights_path
 from utils.datalib.checksums import cached_sha256
 from utils.datalib.fetch import Mirror, prefetch_weights
-from utils.errors import CourseError, DataToolError
+from utils.errors import DataToolError, WeightsUnavailableError, disk_error_line
 from utils.settings import paths
 from utils.settings.environment import read_mirror
 from utils.support.checkpoints import load_into, read_state_dict
@@ -32,10 +32,6 @@ STANDIN_BANNER = _banner("STAND-IN WEIGHTS: this VGG16 is RANDOMLY INITIALISED, 
                          "Smoke mode uses it because the real weights are not available. Every",
                          "prediction, loss and accuracy below is MEANINGLESS; the code paths are real.",
                          f"Real weights: {GET_WEIGHTS}")
-
-
-class WeightsUnavailableError(CourseError):
-    """The ImageNet weights are neither cached nor downloadable."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +85,10 @@ def load_vgg16(allow_standin: bool = False, progress: bool = True, verbose: bool
             done = prefetch_weights(mirror=Mirror(mirror) if mirror else None, progress=progress)
         except (DataToolError, OSError) as err:  # offline, no space, or a hub cache folder we cannot write
             if isinstance(err, OSError):
-                err = f"{path.parent} cannot be written ({err.strerror or err}); set TORCH_HOME to a writable folder."
+                disk = disk_error_line(err.errno, path.parent, f"{path.name} needs 528 MB",
+                                       "set TORCH_HOME to a folder on another disk")
+                err = disk or (f"{path.parent} cannot be written ({err.strerror or err}); "
+                               "set TORCH_HOME to a writable folder.")
             hint = (f"Get the weights while online with {GET_WEIGHTS}, or copy {path.name} from a course mirror "
                     f"or another machine into {path.parent}.")
             if not allow_standin:

@@ -24,8 +24,9 @@ ARCHITECTURE_FIX = (
 
 
 def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
-    """Save ``net.state_dict()`` to ``path`` atomically, keeping an earlier file (at most ``keep`` copies); returns
-    ``path``. ``WriteError`` on a full disk or a read-only folder, ``path`` unchanged."""
+    """Save ``net.state_dict()`` to ``path`` atomically, keeping an earlier file (at most ``keep``
+    copies); returns ``path``. ``WriteError`` on a full disk or a read-only folder, ``path``
+    unchanged."""
     state = net.state_dict()
     needed = sum(t.numel() * t.element_size() for t in state.values())
     with atomic_open(path, keep_earlier=True, keep=keep, needed=needed) as fh:

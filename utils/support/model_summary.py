@@ -11,7 +11,7 @@ from torch import nn
 from torchinfo import ModelStatistics, summary
 
 from utils.datalib.atomic_write import atomic_open
-from utils.errors import CourseError
+from utils.errors import StoppedRunError
 from utils.training import History
 
 
@@ -48,10 +48,6 @@ def layer_table(
     finally:
         for module, flag in flags.items():
             module.training = flag
-
-
-class StoppedRunError(CourseError):
-    """A summary was asked of a network whose last training run did not get to its end."""
 
 
 def finished_history(net: nn.Module) -> History:

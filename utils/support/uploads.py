@@ -4,11 +4,7 @@ has 7)."""
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from utils.errors import CourseError
-
-
-class UploadError(CourseError, ValueError):
-    """A ``FileUpload.value`` in neither ipywidgets 7's nor 8's shape."""
+from utils.errors import UploadError
 
 
 def first_upload(
