@@ -418,3 +418,19 @@ def test_advice_for_a_file_we_did_not_write_never_says_delete(saved: tuple[nn.Mo
         load_state_dict(tiny_net(), path)
     message = str(err.value)
     assert "delete" not in message and f"earlier copies beside it: {earlier_copies(path)[0].name}" in message
+
+
+def test_a_file_cut_in_half_is_called_truncated_even_when_torch_raises_an_oserror(tmp_path) -> None:
+    """torch reports some cut-off zips as ``OSError: [Errno 22]``: the file opens, so it is the content."""
+    import os
+
+    import torch
+    from torch import nn
+
+    from utils.support.checkpoints import CheckpointError, load_state_dict
+
+    head, path = nn.Linear(4096, 2), tmp_path / "head.pth"
+    torch.save(head.state_dict(), path)
+    os.truncate(path, path.stat().st_size // 2)
+    with pytest.raises(CheckpointError, match="truncated"):
+        load_state_dict(head, path)

@@ -53,11 +53,22 @@ def _is_safetensors(path: Path) -> bool:
     return int.from_bytes(head[:8], "little") < path.stat().st_size
 
 
+def _opens(path: Path) -> bool:
+    """Whether this process can open and read ``path`` (a cut-off file can, and torch then raises
+    an ``OSError`` about its content)."""
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError:
+        return False
+    return True
+
+
 def _not_the_file(path: Path, err: Exception) -> str | None:
     """The message for a sound file that this machine or call cannot load, or None."""
     lines = str(err).strip().splitlines()
     first = lines[0] if lines else type(err).__name__
-    if isinstance(err, OSError) and not isinstance(err, EOFError):
+    if isinstance(err, OSError) and not isinstance(err, EOFError) and not _opens(path):
         return f"{path} could not be opened ({type(err).__name__}: {first})."
     if "CUDA" in first and "is_available() is False" in first:
         return (
