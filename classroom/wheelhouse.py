@@ -24,6 +24,7 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
+from utils.errors import human_size
 from utils.settings.environment import REPO_ROOT
 
 EXTRAS = ("lab", "dev", "classroom")
@@ -66,7 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--torch", choices=["", "cpu"], default="", help="cpu: PyTorch's CPU-only wheels")
     args = parser.parse_args(argv)
     out = args.mirror / "wheels"
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a read-only USB stick, a path that does not exist: one line
+        print(f"error: cannot make {out} ({err.strerror or err}): give a writable mirror folder",
+              file=sys.stderr)
+        return 1
     for command in download_commands(out, args.platform, args.python_version, args.torch):
         print("+", " ".join(command[1:]), flush=True)
         if subprocess.run(command).returncode:
@@ -74,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "online (what is there already is not downloaded twice)", file=sys.stderr)
             return 1
     wheels = sorted(out.iterdir())
-    size = sum(p.stat().st_size for p in wheels) / 2**30
-    print(f"{len(wheels)} files, {size:.1f} GiB in {out}. In the room: COURSE_DATA_MIRROR={args.mirror} make setup")
+    size = human_size(sum(p.stat().st_size for p in wheels))
+    print(f"{len(wheels)} files, {size} in {out}. In the room: COURSE_DATA_MIRROR={args.mirror} make setup")
     return 0
 
 

@@ -434,3 +434,16 @@ def test_a_file_cut_in_half_is_called_truncated_even_when_torch_raises_an_oserro
     os.truncate(path, path.stat().st_size // 2)
     with pytest.raises(CheckpointError, match="truncated"):
         load_state_dict(head, path)
+
+
+def test_saving_onto_a_folder_is_one_line_naming_the_path(tmp_path) -> None:
+    from torch import nn
+
+    from utils.errors import WriteError
+    from utils.support.checkpoints import save_state_dict
+
+    folder = tmp_path / "weights_fine_tuning.pth"
+    folder.mkdir()  # a folder where the file should go
+    with pytest.raises(WriteError, match="could not be written.*check the path"):
+        save_state_dict(nn.Linear(2, 2), folder)
+    assert folder.is_dir()

@@ -92,11 +92,8 @@ def _long_lines(path: Path) -> list[str]:
     return [f"{path.relative_to(REPO_ROOT)}:{n}" for n, line in enumerate(lines, 1) if len(line) > MAX_COLUMNS]
 
 
-#: Packing tricks: a string multiplied by a comparison or call (``" --weights" * any(...)``) and a
-#: walrus inside a walrus or a comprehension's condition chained with another.
-STRING_TIMES_BOOL = re.compile(r"""["'][^"'\n]*["']\s*\*\s*(\(|any\(|all\(|bool\(|not\b|\w+\s*[<>=!]=)""")
-
-
+# Packing tricks: a string multiplied by a comparison or call (``" --weights" * any(...)``) and a
+# walrus inside a walrus or a comprehension's condition chained with another.
 def _is_condition(node: ast.AST) -> bool:
     """A comparison, ``and``/``or``/``not``, or a call of a predicate (``any``, ``all``, ``bool``,
     ``isinstance``); ``"-" * len(header)`` is a rule line, not a trick."""
@@ -126,23 +123,7 @@ def _packing_tricks(path: Path) -> list[str]:
     return found
 
 
-#: Files still to be rewrapped (issue 23), each with who holds lines in it; strict: a file that
-#: passes must leave this list. The lead empties it at the merge.
-REWRAP_PENDING: dict[str, str] = {}  # file -> who rewraps it (none left)
-
-
-def _column_cases() -> list:
-    cases = []
-    for path in READ_BY_LEARNERS:
-        name = str(path.relative_to(REPO_ROOT))
-        marks = []
-        if name in REWRAP_PENDING:
-            marks = [pytest.mark.xfail(strict=True, reason=f"rewrap pending: {REWRAP_PENDING[name]}")]
-        cases.append(pytest.param(path, id=name, marks=marks))
-    return cases
-
-
-@pytest.mark.parametrize("path", _column_cases())
+@pytest.mark.parametrize("path", READ_BY_LEARNERS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_code_learners_read_fits_100_columns_without_packing_tricks(path: Path) -> None:
     assert not _long_lines(path), f"lines over {MAX_COLUMNS} columns: {_long_lines(path)}"
     assert not _packing_tricks(path), _packing_tricks(path)

@@ -61,3 +61,11 @@ def test_make_setup_installs_from_the_mirror_s_wheelhouse_without_an_index(repo_
     no_wheels.mkdir()
     for line in _setup_commands(repo_root, tmp_path, COURSE_DATA_MIRROR=str(no_wheels), TORCH=torch):
         assert "--no-index" not in line  # a mirror of the data alone: packages from the index, as before
+
+
+def test_an_unwritable_mirror_is_one_line(capsys) -> None:
+    from classroom import wheelhouse
+
+    assert wheelhouse.main(["/proc/no-such-mirror"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cannot make /proc/no-such-mirror/wheels" in err

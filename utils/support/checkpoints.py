@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies
-from utils.errors import CheckpointError  # notebook 04 imports it from here
+# notebook 04 imports CheckpointError from here
+from utils.errors import CheckpointError, WriteError
 
 #: Key prefixes that wrappers add to a ``state_dict``.
 WRAPPER_PREFIXES = {
@@ -25,12 +26,19 @@ ARCHITECTURE_FIX = (
 
 def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
     """Save ``net.state_dict()`` to ``path`` atomically, keeping an earlier file (at most ``keep``
-    copies); returns ``path``. ``WriteError`` on a full disk or a read-only folder, ``path``
-    unchanged."""
+    copies); returns ``path``. ``WriteError`` (one line) on a full disk, a read-only folder or a
+    path that cannot be a file; ``path`` is then unchanged."""
     state = net.state_dict()
     needed = sum(t.numel() * t.element_size() for t in state.values())
-    with atomic_open(path, keep_earlier=True, keep=keep, needed=needed) as fh:
-        torch.save(state, fh)
+    try:
+        with atomic_open(path, keep_earlier=True, keep=keep, needed=needed) as fh:
+            torch.save(state, fh)
+    except WriteError:
+        raise  # a full or read-only disk: already one line
+    except OSError as err:  # a folder of that name, a name too long, ...: one line, not a traceback
+        reason = err.strerror or err
+        line = f"{path} could not be written ({reason}): check the path and save again."
+        raise WriteError(err.errno, line, str(path)) from None
     return Path(path)
 
 
