@@ -15,6 +15,9 @@ BATCH_SIZE_VAR = "COURSE_BATCH_SIZE"
 DATA_DIR_VAR = "COURSE_DATA_DIR"
 OUTPUT_DIR_VAR = "COURSE_OUTPUT_DIR"
 MIRROR_VAR = "COURSE_DATA_MIRROR"
+LANG_VAR = "COURSE_LANG"
+#: ``COURSE_LANG``'s values: the English source and the Korean edition (``notebooks/ko/``).
+LANGUAGES = ("en", "ko")
 #: ``COURSE_SPEED``'s values: "auto" (``utils.settings.speed`` measures and chooses) or "fp32" (the
 #: book's arithmetic in the usual memory layout).
 SPEEDS = ("auto", "fp32")
@@ -29,9 +32,10 @@ _TRUE_WORDS, _FALSE_WORDS = {"1", "true", "yes", "on"}, {"", "0", "false", "no",
 @dataclass(frozen=True)
 class Environment:
     """The course's variables, checked; ``speed_note``: a line to show about ``COURSE_SPEED`` (its old
-    name used), or None; ``hub_dir``: torch's hub cache (``TORCH_HOME``)."""
+    name used), or None; ``hub_dir``: torch's hub cache (``TORCH_HOME``); ``lang``: ``COURSE_LANG``, "en" or "ko"."""
 
     smoke: bool
+    lang: str
     speed: str
     speed_note: str | None
     batch_size: int
@@ -65,6 +69,13 @@ def read_hub_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(torch_home).expanduser() / "hub"
 
 
+def read_language(environ: Mapping[str, str] | None = None) -> str:
+    """``COURSE_LANG``: "en" or "ko"; English for anything else (``read_environment`` says what is wrong
+    with a value it does not understand; the messages that say it must not fail themselves)."""
+    lang = (os.environ if environ is None else environ).get(LANG_VAR, "").strip().lower()
+    return lang if lang in LANGUAGES else "en"
+
+
 def in_jupyterlab(environ: Mapping[str, str] | None = None) -> bool:
     """True in a kernel that JupyterLab started (jupyter_server sets ``JPY_SESSION_NAME``)."""
     return "JPY_SESSION_NAME" in (os.environ if environ is None else environ)
@@ -77,6 +88,10 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
     if smoke not in _TRUE_WORDS | _FALSE_WORDS:
         raise SettingsError(f"{SMOKE_VAR}={env[SMOKE_VAR]!r} is not understood: use {SMOKE_VAR}=1 for smoke mode "
                             "or leave it unset for the full course.")
+    lang = env.get(LANG_VAR, "").strip().lower() or "en"
+    if lang not in LANGUAGES:
+        raise SettingsError(f"{LANG_VAR}={env[LANG_VAR]!r} is not understood: use {LANG_VAR}=ko for Korean "
+                            "or leave it unset for English.")
     speed_var, speed_note = SPEED_VAR, None
     if SPEED_VAR not in env and env.get(OLD_SPEED_VAR, "").strip():
         speed_var = OLD_SPEED_VAR
@@ -89,5 +104,5 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
     if not batch.isascii() or not batch.isdecimal() or int(batch) < 1:
         raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
                             f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
-    return Environment(smoke in _TRUE_WORDS, speed, speed_note, int(batch), *read_folders(env),
+    return Environment(smoke in _TRUE_WORDS, lang, speed, speed_note, int(batch), *read_folders(env),
                        read_hub_dir(env))

@@ -1,6 +1,7 @@
 """The first code cell of every notebook: read the settings once, seed, pick the device, its CPU threads and its
 speed settings."""
 
+import os
 import platform
 import random
 import sys
@@ -12,7 +13,9 @@ import torch
 
 from utils.settings.course_mode import FULL_MODE, SMOKE_MODE, CourseMode
 from utils.settings.device import cap_cpu_threads, select_device
-from utils.settings.environment import DEFAULT_SEED, read_environment
+from utils.errors import SettingsError
+from utils.settings.environment import DEFAULT_SEED, LANG_VAR, LANGUAGES, read_environment
+from utils.settings.fonts import use_korean_font
 from utils.settings.paths import CoursePaths
 from utils.settings.speed import Speed, choose_speed
 
@@ -23,6 +26,7 @@ class NotebookContext:
     """What the setup cell hands to the notebook, to pass on to every call that needs it."""
 
     device: torch.device
+    lang: str
     mode: CourseMode
     seed: int
     speed: Speed
@@ -47,17 +51,27 @@ def weights_line(paths: CoursePaths, smoke: bool) -> str:
                "  and this cell again (random stand-in weights)."))
 
 
-def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
+def setup_notebook(seed: int = DEFAULT_SEED, lang: str | None = None, verbose: bool = True,
                    environ: Mapping[str, str] | None = None) -> NotebookContext:
     """Read the environment (``environ``, default ``os.environ``) once, seed, pick the device, cap its CPU threads,
-    choose the speed settings, and (``verbose``) say so in short lines. ``SettingsError`` for a bad variable."""
+    choose the speed settings, and (``verbose``) say so in short lines. ``SettingsError`` for a bad variable.
+
+    ``lang``: the notebook's language, "en" or "ko" (default: ``COURSE_LANG``). It becomes ``COURSE_LANG`` for
+    this kernel and what it starts, so the course's messages and figure titles speak it; "ko" also picks a
+    Korean font for the figures."""
     import torchvision  # imported here so the report shows the version actually loaded
 
+    if lang is not None and lang not in LANGUAGES:
+        raise SettingsError(f"setup_notebook(lang={lang!r}): use one of {', '.join(map(repr, LANGUAGES))}.")
     env = read_environment(environ)
+    lang = lang or env.lang
+    if environ is None:  # a test passes its own environ and leaves the process's alone
+        os.environ[LANG_VAR] = lang
+    font_hint = use_korean_font() if lang == "ko" else None
     seed_everything(seed)
     device = select_device()
     threads_line = cap_cpu_threads()  # before the speed choice, which times the CPU
-    ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
+    ctx = NotebookContext(device=device, lang=lang, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
                           speed=choose_speed(device, env.speed), batch_size=env.batch_size,
                           paths=CoursePaths(env.data_dir, env.output_dir, env.hub_dir, env.smoke))
     if verbose:
@@ -72,4 +86,6 @@ def setup_notebook(seed: int = DEFAULT_SEED, verbose: bool = True,
         print(f"Data: {ctx.paths.data_dir}\nSaving to: {ctx.paths.weights_dir}")
         print(weights_line(ctx.paths, env.smoke))
         print(f"Seed {seed}, batch size {env.batch_size}. {ctx.mode.describe()}")
+    if font_hint:
+        print(font_hint)
     return ctx
