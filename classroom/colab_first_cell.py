@@ -14,6 +14,7 @@ if "google.colab" in sys.modules:
 
     REPO_URL = "https://github.com/OWNER/vgg16-course"  # `make colab-cells` writes it (README, "Colab")
     BRANCH = "main"
+    LANG = "en"  # the notebook's language: a Korean notebook says "ko" and installs a font that draws Hangul
     COURSE, DRIVE = Path("/content/vgg16-course"), Path("/content/drive")
 
     def run(*command, check=True):
@@ -43,6 +44,10 @@ if "google.colab" in sys.modules:
         drive.mount(str(DRIVE))
         os.environ["COURSE_OUTPUT_DIR"] = str(DRIVE / "MyDrive" / DRIVE_FOLDER.strip().strip("/"))
         Path(os.environ["COURSE_OUTPUT_DIR"]).mkdir(parents=True, exist_ok=True)
+    if LANG == "ko":
+        print("Installing a Korean font for the figures (fonts-nanum) ...")
+        if not run("apt-get", "install", "--quiet", "--yes", "fonts-nanum", check=False):
+            print("No Korean font (see above): the figures will draw Hangul as boxes.")
     print("Preparing the data ...")
     run(sys.executable, "-m", "utils.prepare_data")
     import utils

@@ -1,0 +1,314 @@
+"""Build the Korean notebooks (``notebooks/ko/``) from the English ones and one translation file each.
+
+The English notebooks are the source. ``notebooks/ko/translations/<notebook>.toml`` holds, per cell id:
+
+- a markdown cell: ``en`` (the first 12 hex digits of the SHA-256 of the English text it translates) and ``ko``
+  (the Korean text). A changed English cell no longer matches its ``en``: the cell is *stale*;
+- a code cell: ``replace``, the ``[English, Korean]`` pairs of its comments and of the strings a learner reads
+  (a figure title), each a whole token as written in the code. The Korean cell is the English cell with those
+  tokens replaced, and nothing else: the code is the same by construction. A pair whose English token is gone
+  is stale.
+
+``common.toml`` holds what every notebook shares (the Colab cells); a notebook's own file wins.
+
+    python -m utils.tools.translate            # make ko: write notebooks/ko/*.ipynb
+    python -m utils.tools.translate --check    # change nothing; exit 1 if a Korean notebook is out of date
+    python -m utils.tools.translate --stubs    # add an entry (the English, to translate) for each cell without
+
+Each problem is one line naming the notebook and the cell; a stale or missing translation exits 1 (the Korean
+notebook is still written, with the last translation, for a look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import io
+import json
+import re
+import sys
+import tokenize
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from utils.settings.environment import REPO_ROOT
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+LANG = "ko"
+COMMON = "common"
+#: The cells every notebook shares (``classroom/colab_cells.py`` writes them): translated in ``common.toml``.
+SHARED_CELLS = ("colab-why", "colab-setup")
+#: Comments that are instructions to a tool, not text: never translated.
+TOOL_COMMENT = re.compile(r"#\s*(noqa\b|type:|@param\b|fmt:|ruff:)")
+_FENCE = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
+
+
+def lang_dir(lang: str = LANG) -> Path:
+    """``notebooks/<lang>/``: the notebooks of ``lang``."""
+    return NOTEBOOKS / lang
+
+
+def translation_path(notebook: str, lang: str = LANG) -> Path:
+    """The translation file of the English notebook named ``notebook`` (its stem), or ``COMMON``."""
+    return lang_dir(lang) / "translations" / f"{notebook}.toml"
+
+
+def source_hash(text: str) -> str:
+    """What a translation records of the English text it translates: its SHA-256's first 12 hex digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a code cell: its ``tokenize`` type, its text and where it starts and ends (row, column)."""
+
+    type: int
+    text: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+def code_tokens(source: str) -> list[Token]:
+    """The tokens of ``source``, an f-string as one STRING token on every Python (3.12 splits it)."""
+    tokens: list[Token] = []
+    open_fstrings: list[tuple[int, int]] = []
+    lines = source.splitlines(keepends=True)
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        name = tokenize.tok_name[tok.type]
+        if name == "FSTRING_START":
+            open_fstrings.append(tok.start)
+        elif name == "FSTRING_END":
+            start = open_fstrings.pop()
+            if not open_fstrings:
+                tokens.append(Token(tokenize.STRING, _span(lines, start, tok.end), start, tok.end))
+        elif not open_fstrings and tok.type not in (tokenize.ENDMARKER,):
+            tokens.append(Token(tok.type, tok.string, tok.start, tok.end))
+    return tokens
+
+
+def _span(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    (row0, col0), (row1, col1) = start, end
+    if row0 == row1:
+        return lines[row0 - 1][col0:col1]
+    return lines[row0 - 1][col0:] + "".join(lines[row0:row1 - 1]) + lines[row1 - 1][:col1]
+
+
+def is_text_comment(token: Token) -> bool:
+    """A comment a learner reads (words, not a tool's instruction such as ``# noqa``)."""
+    return token.type == tokenize.COMMENT and not TOOL_COMMENT.match(token.text) and bool(
+        re.search(r"[A-Za-z]{2}", token.text))
+
+
+def replace_tokens(source: str, pairs: dict[str, str]) -> tuple[str, set[str]]:
+    """``source`` with each COMMENT or STRING token that is a key of ``pairs`` replaced by its value; and the keys
+    used."""
+    lines = source.splitlines(keepends=True)
+    out, used, row, col = [], set(), 1, 0
+    for token in code_tokens(source):
+        if token.type in (tokenize.COMMENT, tokenize.STRING) and token.text in pairs:
+            out.append(_span(lines, (row, col), token.start))
+            out.append(pairs[token.text])
+            used.add(token.text)
+            row, col = token.end
+    rest = lines[row - 1][col:] + "".join(lines[row:]) if lines else ""
+    return "".join(out) + rest, used
+
+
+def changed_tokens(english: str, translated: str) -> Iterator[tuple[str, str]] | None:
+    """The ``(English, translated)`` pairs of tokens that differ, in order; None when the two do not have the same
+    tokens in the same order apart from those (another token changed, one added or removed)."""
+    pairs = []
+    en, tr = code_tokens(english), code_tokens(translated)
+    if len(en) != len(tr):
+        return None
+    for a, b in zip(en, tr):
+        if a.type != b.type:
+            return None
+        if a.text != b.text:
+            if a.type not in (tokenize.COMMENT, tokenize.STRING):
+                return None
+            pairs.append((a.text, b.text))
+    return iter(pairs)
+
+
+def fences(markdown: str) -> list[str]:
+    """The ```` ```python ```` blocks of a markdown text, in order (the Try-it solutions)."""
+    return [block for block in _FENCE.findall(markdown)]
+
+
+@dataclass
+class Report:
+    """What building one notebook found: ``stale`` and ``missing`` fail the build; ``untranslated`` lists
+    English text still in the Korean notebook (a test wants none)."""
+
+    stale: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    untranslated: list[str] = field(default_factory=list)
+
+    def lines(self, name: str) -> list[str]:
+        return ([f"{name}: {line}" for line in self.stale] + [f"{name}: {line}" for line in self.missing])
+
+
+def load_translation(path: Path) -> dict[str, dict]:
+    """A translation file's entries by cell id ({} if there is none); ``ValueError`` naming the file and the line
+    for a file that is not TOML."""
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{path.relative_to(REPO_ROOT)}: {err}: fix the TOML there") from None
+
+
+def translations_for(notebook: str, lang: str = LANG) -> dict[str, dict]:
+    """The entries for ``notebook``: ``common.toml``'s, then the notebook's own (which win)."""
+    return load_translation(translation_path(COMMON, lang)) | load_translation(translation_path(notebook, lang))
+
+
+def _first_line(text: str) -> str:
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def translate_cell(cell: nbformat.NotebookNode, entry: dict | None, report: Report) -> str:
+    """The Korean source of one English cell, noting in ``report`` what is stale, missing or untranslated."""
+    where = f"cell {cell.id}"
+    if cell.cell_type == "markdown":
+        if entry is None or "ko" not in entry:
+            report.missing.append(f"{where} has no translation ({_first_line(cell.source)!r}): "
+                                  "`python -m utils.tools.translate --stubs` adds one")
+            return cell.source
+        if entry.get("en") != source_hash(cell.source):
+            report.stale.append(f"{where} is stale: its English changed ({_first_line(cell.source)!r}); update "
+                                f'its "ko" and set en = "{source_hash(cell.source)}"')
+        text = entry["ko"].strip("\n")
+        if text == cell.source.strip("\n") and re.search(r"[A-Za-z]{3}", text):
+            report.untranslated.append(f"{where}: {_first_line(text)!r}")
+        for number, (en_code, ko_code) in enumerate(zip(fences(cell.source), fences(text)), start=1):
+            changes = changed_tokens(en_code, ko_code)
+            if changes is None or any(not a.startswith("#") for a, _ in changes):
+                report.stale.append(f"{where}: its code block {number} is not the English code (only comments "
+                                    "may differ)")
+        if len(fences(cell.source)) != len(fences(text)):
+            report.stale.append(f"{where}: {len(fences(text))} code blocks, the English has "
+                                f"{len(fences(cell.source))}")
+        return text
+    if cell.cell_type != "code":
+        return cell.source
+    pairs = dict((entry or {}).get("replace", []))
+    source, used = replace_tokens(cell.source, pairs)
+    for gone in sorted(set(pairs) - used):
+        report.stale.append(f"{where}: {_first_line(gone)!r} is no longer in the English code: update or drop it")
+    for token in code_tokens(cell.source):
+        if is_text_comment(token) and token.text not in pairs:
+            report.untranslated.append(f"{where}: {token.text!r}")
+    return source
+
+
+def translate_notebook(nb: nbformat.NotebookNode, entries: dict[str, dict]) -> tuple[nbformat.NotebookNode, Report]:
+    """The Korean notebook built from the English ``nb`` and its translation ``entries``, and the report."""
+    report = Report()
+    translated = copy.deepcopy(nb)
+    for cell in translated.cells:
+        cell.source = translate_cell(cell, entries.get(cell.id), report)
+    return translated, report
+
+
+def notebook_text(nb: nbformat.NotebookNode) -> str:
+    """``nb`` as the notebooks are stored (nbformat's layout, one newline at the end)."""
+    return nbformat.writes(nb) + "\n"
+
+
+def english_notebooks() -> list[Path]:
+    """The English notebooks, in order."""
+    return sorted(NOTEBOOKS.glob("0*.ipynb"))
+
+
+def build(lang: str = LANG, write: bool = True) -> tuple[list[str], list[Path]]:
+    """Build every notebook of ``lang``: the problem lines (stale, missing) and the notebooks whose file differs
+    from the build (written when ``write``)."""
+    problems, differ = [], []
+    for english in english_notebooks():
+        nb = nbformat.read(english, as_version=4)
+        translated, report = translate_notebook(nb, translations_for(english.stem, lang))
+        problems += report.lines(f"{translation_path(english.stem, lang).relative_to(REPO_ROOT)}")
+        target = lang_dir(lang) / english.name
+        text = notebook_text(translated)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            differ.append(target)
+            if write:
+                target.write_text(text, encoding="utf-8")
+    return problems, differ
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML string: a literal one (``'...'`` or ``'''...'''``) where it can be, else JSON's."""
+    if "\n" not in text and "'" not in text:
+        return f"'{text}'"
+    if "'''" not in text and not text.endswith("'"):
+        return f"'''\n{text}'''" if text.endswith("\n") else f"'''\n{text}'''"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def stub(cell: nbformat.NotebookNode) -> str | None:
+    """A translation file entry for ``cell``, its English in place of the Korean (None: nothing to translate)."""
+    if cell.cell_type == "markdown":
+        return f'[{json.dumps(cell.id)}]\nen = "{source_hash(cell.source)}"\nko = {toml_string(cell.source)}\n'
+    if cell.cell_type != "code":
+        return None
+    texts = [t.text for t in code_tokens(cell.source) if is_text_comment(t)
+             or (t.type == tokenize.STRING and re.search(r"[A-Za-z]{2,}\s+[A-Za-z]", t.text))]
+    if not texts:
+        return None
+    rows = "".join(f"    [{toml_string(text)},\n     {toml_string(text)}],\n" for text in dict.fromkeys(texts))
+    return f"[{json.dumps(cell.id)}]\nreplace = [\n{rows}]\n"
+
+
+def add_stubs(lang: str = LANG) -> list[Path]:
+    """Append a stub entry for every cell without one to each translation file; the files changed."""
+    changed = []
+    for english in english_notebooks():
+        nb = nbformat.read(english, as_version=4)
+        for name, cells in ((COMMON, [c for c in nb.cells if c.id in SHARED_CELLS]),
+                            (english.stem, [c for c in nb.cells if c.id not in SHARED_CELLS])):
+            entries, path = translations_for(english.stem, lang), translation_path(name, lang)
+            stubs = [text for cell in cells if cell.id not in entries and (text := stub(cell))]
+            if stubs:
+                _append(path, stubs)
+                changed.append(path)
+    return changed
+
+
+def _append(path: Path, stubs: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.read_text(encoding="utf-8") if path.is_file() else ""
+    path.write_text(before + ("\n" if before else "") + "\n".join(stubs), encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils.tools.translate", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if out of date")
+    parser.add_argument("--stubs", action="store_true", help="add an entry for each cell without a translation")
+    args = parser.parse_args(argv)
+    try:
+        if args.stubs:
+            for path in add_stubs():
+                print(f"{path.relative_to(REPO_ROOT)}: stubs added (the English text, to translate)")
+        problems, differ = build(write=not args.check)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for line in problems:
+        print(line, file=sys.stderr)
+    for path in differ:
+        print(f"{path.relative_to(REPO_ROOT)}: {'out of date: run make ko' if args.check else 'written'}")
+    return 1 if problems or (args.check and differ) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
