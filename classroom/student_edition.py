@@ -1,6 +1,6 @@
 """The student edition: the notebooks without their solutions, the exercises kept.
 
-A solution is a ``<details><summary>Solution</summary> ... </details>`` block in a markdown cell (other
+A solution is a ``<details><summary>Solution</summary> ... </details>`` block (``풀이`` in Korean) in a markdown cell (other
 ``<details>`` blocks, such as "Smoke mode", stay), or a whole cell tagged ``solution``. A ``<details>`` that is
 never closed, a ``</details>`` without its opening or a Solution summary outside ``<details>`` stops the tool,
 naming the notebook, the cell and the line.
@@ -25,9 +25,12 @@ import nbformat
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 SOLUTION_TAG = "solution"
+#: The first words of a Try-it cell and of a solution's ``<summary>``, in English and in Korean (notebooks/ko/).
+TRY_IT_HEADINGS = ("## Try it", "## 직접 해 보기")
+SOLUTION_WORDS = r"(?:solutions?\b|풀이)"
 _DETAILS = re.compile(r"<details\b[^>]*>|</details\s*>", re.I)
 _SUMMARY = re.compile(r"\s*(<summary\b[^>]*>)\s*(.*?)\s*</summary>", re.I | re.S)
-_SOLUTION_SUMMARY = re.compile(r"<summary\b[^>]*>\s*solutions?\b", re.I)
+_SOLUTION_SUMMARY = re.compile(r"<summary\b[^>]*>\s*" + SOLUTION_WORDS, re.I)
 
 
 class SolutionMarkupError(ValueError):
@@ -46,7 +49,7 @@ def solution_spans(text: str) -> list[tuple[int, int]]:
     for tag in _DETAILS.finditer(text):
         if not tag[0].startswith("</"):
             summary = _SUMMARY.match(text, tag.end())
-            is_solution = bool(summary and re.match(r"solutions?\b", summary[2], re.I))
+            is_solution = bool(summary and re.match(SOLUTION_WORDS, summary[2], re.I))
             if is_solution:
                 summaries.add(summary.start(1))
             stack.append((tag.start(), is_solution))

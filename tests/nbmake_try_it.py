@@ -23,16 +23,17 @@ import nbformat
 import pytest
 from PIL import Image
 
-from classroom.student_edition import solution_spans
+from classroom.student_edition import TRY_IT_HEADINGS, solution_spans
 
 PHOTO = "my_photo.jpg"  # the file name the solutions of 01.1 and 04.5 read
 _EXERCISE = re.compile(r"^(\d+)\. \*\*", re.M)
 _FENCE = re.compile(r"^ *```python\n(.*?)^ *```", re.M | re.S)
+GPU_ONLY = re.compile(r"\((GPU only|GPU 전용)\)")  # an exercise's first line, in English or Korean
 _CHECK = re.compile(r'check\("(\d\d\.\d+)"')
 
 
 def try_it_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
-    return next((c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Try it")), None)
+    return next((c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(TRY_IT_HEADINGS)), None)
 
 
 def exercises(text: str, prefix: str) -> dict[str, str]:
@@ -55,7 +56,7 @@ def with_solutions(nb: nbformat.NotebookNode, prefix: str) -> nbformat.NotebookN
     if not any(solutions.values()):
         return None
     checked = list(dict.fromkeys(_CHECK.findall(cell.source)))  # every check the exercises name
-    gpu_only = list(dict.fromkeys(c for text in items.values() if "(GPU only)" in text.split("\n", 1)[0]
+    gpu_only = list(dict.fromkeys(c for text in items.values() if GPU_ONLY.search(text.split("\n", 1)[0])
                                   for c in _CHECK.findall(text)))
     nb = nbformat.from_dict(nb)  # a deep copy
     nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent("""\

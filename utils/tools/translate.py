@@ -14,6 +14,7 @@ The English notebooks are the source. ``notebooks/ko/translations/<notebook>.tom
     python -m utils.tools.translate            # make ko: write notebooks/ko/*.ipynb
     python -m utils.tools.translate --check    # change nothing; exit 1 if a Korean notebook is out of date
     python -m utils.tools.translate --stubs    # add an entry (the English, to translate) for each cell without
+    python -m utils.tools.translate --untranslated   # also list the English still in the Korean notebooks
 
 Each problem is one line naming the notebook and the cell; a stale or missing translation exits 1 (the Korean
 notebook is still written, with the last translation, for a look).
@@ -150,8 +151,10 @@ class Report:
     missing: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
 
-    def lines(self, name: str) -> list[str]:
-        return ([f"{name}: {line}" for line in self.stale] + [f"{name}: {line}" for line in self.missing])
+    def lines(self, name: str, untranslated: bool = False) -> list[str]:
+        """One line per problem, each naming the file ``name``; the untranslated text too if asked."""
+        shown = [f"untranslated: {line}" for line in self.untranslated] if untranslated else []
+        return [f"{name}: {line}" for line in self.stale + self.missing + shown]
 
 
 def load_translation(path: Path) -> dict[str, dict]:
@@ -229,14 +232,14 @@ def english_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("0*.ipynb"))
 
 
-def build(lang: str = LANG, write: bool = True) -> tuple[list[str], list[Path]]:
-    """Build every notebook of ``lang``: the problem lines (stale, missing) and the notebooks whose file differs
-    from the build (written when ``write``)."""
+def build(lang: str = LANG, write: bool = True, untranslated: bool = False) -> tuple[list[str], list[Path]]:
+    """Build every notebook of ``lang``: the problem lines (stale, missing, and ``untranslated`` text if asked) and
+    the notebooks whose file differs from the build (written when ``write``)."""
     problems, differ = [], []
     for english in english_notebooks():
         nb = nbformat.read(english, as_version=4)
         translated, report = translate_notebook(nb, translations_for(english.stem, lang))
-        problems += report.lines(f"{translation_path(english.stem, lang).relative_to(REPO_ROOT)}")
+        problems += report.lines(f"{translation_path(english.stem, lang).relative_to(REPO_ROOT)}", untranslated)
         target = lang_dir(lang) / english.name
         text = notebook_text(translated)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -294,12 +297,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils.tools.translate", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if out of date")
     parser.add_argument("--stubs", action="store_true", help="add an entry for each cell without a translation")
+    parser.add_argument("--untranslated", action="store_true", help="also list the English text still there")
     args = parser.parse_args(argv)
     try:
         if args.stubs:
             for path in add_stubs():
                 print(f"{path.relative_to(REPO_ROOT)}: stubs added (the English text, to translate)")
-        problems, differ = build(write=not args.check)
+        problems, differ = build(write=not args.check, untranslated=args.untranslated)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 1
@@ -307,7 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line, file=sys.stderr)
     for path in differ:
         print(f"{path.relative_to(REPO_ROOT)}: {'out of date: run make ko' if args.check else 'written'}")
-    return 1 if problems or (args.check and differ) else 0
+    failed = [line for line in problems if ": untranslated: " not in line]
+    return 1 if failed or (args.check and differ) else 0
 
 
 if __name__ == "__main__":
