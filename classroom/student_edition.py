@@ -1,9 +1,9 @@
 """The student edition: the notebooks without their solutions, the exercises kept.
 
-A solution is a ``<details><summary>Solution</summary> ... </details>`` block (``풀이`` in Korean) in a markdown cell (other
-``<details>`` blocks, such as "Smoke mode", stay), or a whole cell tagged ``solution``. A ``<details>`` that is
-never closed, a ``</details>`` without its opening or a Solution summary outside ``<details>`` stops the tool,
-naming the notebook, the cell and the line.
+A solution is a ``<details><summary>Solution</summary> ... </details>`` block (``풀이`` in Korean) in a
+markdown cell (other ``<details>`` blocks, such as "Smoke mode", stay), or a whole cell tagged ``solution``.
+A ``<details>`` that is never closed, a ``</details>`` without its opening or a Solution summary outside
+``<details>`` stops the tool, naming the notebook, the cell and the line.
 
     python -m classroom.student_edition --out build/student notebooks/*.ipynb     # make student
 
