@@ -32,7 +32,7 @@ WEIGHTS = $(if $(COURSE_OUTPUT_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_OUTPUT_DIR))
 DATA_DIR = $(if $(COURSE_DATA_DIR),$(patsubst ~%,$(HOME)%,$(COURSE_DATA_DIR)),data)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data weights lab run test unit notebooks benchmark verify mirror wheelhouse lock clean purge \
+.PHONY: help setup data weights lab lab-ko ko run test unit notebooks benchmark verify mirror wheelhouse lock clean purge \
 	colab-cells student student-test student-branch binder-branch site hub-check
 
 help:  ## list the targets
@@ -87,6 +87,25 @@ wheelhouse: $(STAMP)  ## the locked Python packages into a mirror: make wheelhou
 lab: data  ## open the course in JupyterLab
 	$(JUPYTER) lab --notebook-dir="$(CURDIR)" $(LAB_ARGS) notebooks/01_pretrained_vgg_inference.ipynb
 
+# The Korean edition: JupyterLab's language pack (the .[ko] extra) and, in a settings folder of its own under
+# build/, the course's overrides plus jupyter-settings/ko.json (locale ko_KR): `make lab` stays in English.
+KO_STAMP = $(VENV)/.installed-ko
+KO_SETTINGS = build/lab-ko/settings
+
+$(KO_STAMP): $(STAMP) pyproject.toml $(CONSTRAINTS)
+	$(PY) -m pip install $(PIP_SOURCE) $(PIP_CONSTRAINTS) -e ".[ko]"
+	touch $@
+
+lab-ko: data $(KO_STAMP)  ## open the Korean edition (notebooks/ko/) in JupyterLab with Korean menus
+	mkdir -p $(KO_SETTINGS)/overrides.d
+	cp jupyter-settings/overrides.json $(KO_SETTINGS)/overrides.json
+	cp jupyter-settings/ko.json $(KO_SETTINGS)/overrides.d/ko.json
+	$(JUPYTER) lab --notebook-dir="$(CURDIR)" --LabApp.app_settings_dir="$(abspath $(KO_SETTINGS))" $(LAB_ARGS) \
+		notebooks/ko/01_pretrained_vgg_inference.ipynb
+
+ko: $(STAMP)  ## rebuild the Korean notebooks (notebooks/ko/) from the English ones and notebooks/ko/translations/
+	$(PY) -m utils.tools.translate
+
 # The headless run saves its weights and summaries under build/run/ (COURSE_OUTPUT_DIR), never in weights/, where
 # a learner's own trained files live (saving there again would rotate out their oldest kept copy).
 run: data  ## execute all five notebooks headless into build/ (executed .ipynb plus an HTML copy each)
@@ -98,21 +117,26 @@ run: data  ## execute all five notebooks headless into build/ (executed .ipynb p
 
 # -p tests.nbmake_try_it: each notebook runs with its Try-it solutions typed in at the end, in the same kernel
 # (tests/nbmake_try_it.py), in a temporary folder; a solution whose check fails fails its notebook.
-test: data  ## the unit tests plus every notebook (nbmake) in smoke mode, with its Try-it solutions
-	COURSE_SMOKE=1 $(PY) -m pytest -p tests.nbmake_try_it --nbmake --nbmake-timeout=900 --durations=6 tests notebooks
+# The Korean notebooks have the English code (tests/test_translations.py proves it, token by token): only the first
+# runs here, to prove the Korean messages, font and text in a real kernel; the others' code has just run in English.
+KO_SKIP = --ignore-glob='notebooks/ko/0[2-9]_*'
+test: data  ## the unit tests plus every notebook (nbmake) in smoke mode, with its Try-it solutions; Korean 01
+	COURSE_SMOKE=1 $(PY) -m pytest -p tests.nbmake_try_it --nbmake --nbmake-timeout=900 --durations=6 $(KO_SKIP) \
+		tests notebooks
 
 unit: data  ## only the unit tests (fast)
 	$(PY) -m pytest tests
 
-notebooks: data  ## only the notebooks, in smoke mode, with their Try-it solutions
-	COURSE_SMOKE=1 $(PY) -m pytest -p tests.nbmake_try_it --nbmake --nbmake-timeout=900 notebooks
+notebooks: data  ## only the notebooks (English, and Korean 01), in smoke mode, with their Try-it solutions
+	COURSE_SMOKE=1 $(PY) -m pytest -p tests.nbmake_try_it --nbmake --nbmake-timeout=900 $(KO_SKIP) notebooks
 
 colab-cells: $(STAMP)  ## the Colab first cell into every notebook + README badges (REPO_URL=https://github.com/...)
 	$(PY) -m classroom.colab_cells $(if $(REPO_URL),--repo-url "$(REPO_URL)")
 
-student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/
+student: $(STAMP)  ## the student edition: the notebooks without their solutions, into build/student/ (Korean: ko/)
 	rm -rf build/student    # a renamed or removed notebook must not linger there
 	$(PY) -m classroom.student_edition --out build/student notebooks/*.ipynb
+	$(PY) -m classroom.student_edition --out build/student/ko notebooks/ko/*.ipynb
 
 # STUDENT_TEST=changed (CI, right after make test): only the first student notebook and those whose code differs
 # from notebooks/ (a cell tagged solution removed); the others hold exactly the code make test has just executed.

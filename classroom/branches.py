@@ -34,6 +34,8 @@ from utils.settings.environment import REPO_ROOT
 TOP_FILES = ("Makefile", "README.md", "requirements.txt", "constraints.txt", "pyproject.toml", "environment.yml",
              ".gitignore", ".gitattributes", "LICENSE")
 STUDENT = ("notebooks/", "utils/", "data/README.md", "jupyter-settings/", *TOP_FILES)
+#: Left off the student branch: the Korean translation files hold the Korean solutions (the notebooks are built).
+STUDENT_LEFT_OFF = ("notebooks/ko/translations/",)
 BINDER = ("binder/", "utils/", "jupyter-settings/", ".dockerignore", "README.md", "requirements.txt",
           "constraints.txt", "pyproject.toml")
 _BRANCH_LINE = re.compile(r'^(\s*BRANCH = ")([^"]*)(")', re.M)
@@ -48,12 +50,16 @@ def git(repo: Path, *args: str, stdin: str | bytes | None = None, env: dict[str,
     return done.stdout.decode().strip()
 
 
-def selected(path: str, include: Sequence[str]) -> bool:
-    return any(path.startswith(item) if item.endswith("/") else path == item for item in include)
+def selected(path: str, include: Sequence[str], left_off: Sequence[str] = ()) -> bool:
+    """Whether ``path`` is in ``include`` (a folder ends with "/") and not in ``left_off``."""
+    def within(items: Sequence[str]) -> bool:
+        return any(path.startswith(item) if item.endswith("/") else path == item for item in items)
+
+    return within(include) and not within(left_off)
 
 
 def commit_branch(repo: Path, branch: str, include: Sequence[str], message: str, source: str = "HEAD",
-                  rewrite: Callable[[str, bytes], bytes] | None = None) -> str | None:
+                  rewrite: Callable[[str, bytes], bytes] | None = None, left_off: Sequence[str] = ()) -> str | None:
     """Commit the files of ``source`` that ``include`` selects (``rewrite(path, content)`` may change them) to
     ``branch``, after its previous commit; returns the new commit, or None when the files are those of the
     branch already. Only objects and ``refs/heads/<branch>`` are written."""
@@ -63,7 +69,7 @@ def commit_branch(repo: Path, branch: str, include: Sequence[str], message: str,
             continue
         info, path = line.split("\t", 1)
         mode, kind, sha = info.split()
-        if kind != "blob" or not selected(path, include):
+        if kind != "blob" or not selected(path, include, left_off):
             continue
         if rewrite is not None:
             content = subprocess.run(["git", "cat-file", "blob", sha], cwd=repo, capture_output=True,
@@ -108,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = git(args.repo, "rev-parse", "--verify", f"{args.source}^{{commit}}")
         if args.branch == "student":
             commit = commit_branch(args.repo, "student", STUDENT, f"Student edition of {source[:12]}", source,
-                                   student_file)
+                                   student_file, left_off=STUDENT_LEFT_OFF)
         else:
             commit = commit_branch(args.repo, "binder", BINDER, f"Binder environment of {source[:12]}", source)
     except (RuntimeError, SolutionMarkupError) as err:

@@ -39,11 +39,16 @@ def test_repo2docker_builds_from_the_binder_folder(dockerfile: str) -> None:
     assert -1 not in positions and positions == sorted(positions), dict(zip(steps, positions))
 
 
+def test_the_image_has_a_font_that_draws_hangul(dockerfile: str) -> None:
+    """binder/apt.txt: the Korean notebooks' figure titles need a Korean font (utils/settings/fonts.py)."""
+    assert re.search(r"apt-get install --yes --no-install-recommends fonts-nanum", dockerfile)
+
+
 def test_binder_requirements_are_cpu_torch_the_lock_and_the_course(repo_root: Path) -> None:
     binder = repo_root / "binder"
     lines = [line.split("#")[0].strip() for line in (binder / "requirements.txt").read_text().splitlines()]
     cpu_index = re.search(r"^TORCH_CPU_INDEX\s*=\s*(\S+)", (repo_root / "Makefile").read_text(), re.M)[1]
-    expected = [f"--extra-index-url {cpu_index}", "-c ../constraints.txt", ".[classroom]"]  # installed, not -e
+    expected = [f"--extra-index-url {cpu_index}", "-c ../constraints.txt", ".[classroom,ko]"]  # installed, not -e
     assert [line for line in lines if line] == expected
     assert (binder / "../constraints.txt").is_file()  # pip reads -c relative to the requirements file
 

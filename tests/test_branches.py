@@ -60,7 +60,8 @@ def test_the_student_branch_holds_what_a_learner_needs_and_no_solution(teacher: 
                    "pyproject.toml", "notebooks/README.md"):
         assert needed in files, needed
     notebooks = [f for f in files if f.endswith(".ipynb")]
-    assert notebooks == [f for f in _tree(teacher, "main") if f.endswith(".ipynb")] and len(notebooks) == 5
+    assert notebooks == [f for f in _tree(teacher, "main") if f.endswith(".ipynb")] and len(notebooks) == 10
+    assert not [f for f in files if f.startswith("notebooks/ko/translations/")]  # they hold the Korean solutions
     answers, lessons = set(), ""  # each line of a solution that says something, and is not in the lesson itself
     for name in notebooks:
         for cell in nbformat.reads(_git(teacher, "show", f"main:{name}"), as_version=4).cells:

@@ -74,6 +74,6 @@ def test_binder_installs_the_course_itself_with_nbgitpuller(repo_root: Path) -> 
     text = (repo_root / "binder" / "requirements.txt").read_text()
     lines = [line.split("#")[0].strip() for line in text.splitlines()]
     install = [line for line in lines if line and not line.startswith("-")]
-    assert install == [".[classroom]"] and not any(line.startswith(("-e", "--editable")) for line in lines)
+    assert install == [".[classroom,ko]"] and not any(line.startswith(("-e", "--editable")) for line in lines)
     extra = (repo_root / "pyproject.toml").read_text().split("classroom = [", 1)[1].split("]", 1)[0]
     assert "nbgitpuller" in extra  # the `gitpuller` of config.yaml's postStart hook

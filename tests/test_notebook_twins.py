@@ -20,9 +20,11 @@ import difflib
 import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from utils.settings.environment import REPO_ROOT
+from utils.tools import translate
 
 #: (notebook, name there, utils module file, name there) for every definition a notebook teaches.
 TWINS = [
@@ -125,6 +127,29 @@ def definition_mismatch(notebook: Path, name: str, module: Path, module_name: st
 def test_notebook_definition_matches_its_utils_twin(notebook: str, name: str, module: str, module_name: str) -> None:
     problem = definition_mismatch(REPO_ROOT / "notebooks" / notebook, name, REPO_ROOT / module, module_name)
     assert problem is None, problem
+
+
+def korean_copy_in_english_strings(notebook: str, folder: Path) -> Path:
+    """The Korean notebook (notebooks/ko/) written into ``folder`` with the strings its translation file lists put
+    back into English (its comments and docstrings stay Korean: the comparison ignores them)."""
+    nb = nbformat.read(translate.lang_dir() / notebook, as_version=4)
+    entries = translate.translations_for(Path(notebook).stem)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            back = {ko: en for en, ko in entries.get(cell.id, {}).get("replace", []) if not en.startswith("#")}
+            cell.source, _ = translate.replace_tokens(cell.source, back)
+    path = folder / notebook
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("notebook, name, module, module_name", TWINS,
+                         ids=[f"ko-{nb[:2]}-{name}" for nb, name, *_ in TWINS])
+def test_the_korean_notebook_s_definition_matches_its_utils_twin(notebook: str, name: str, module: str,
+                                                                  module_name: str, tmp_path: Path) -> None:
+    copy = korean_copy_in_english_strings(notebook, tmp_path)
+    problem = definition_mismatch(copy, name, REPO_ROOT / module, module_name)
+    assert problem is None, f"notebooks/ko/{notebook}: {problem}"
 
 
 def test_the_comparison_sees_a_changed_default_but_not_a_docstring_or_comment(tmp_path: Path) -> None:

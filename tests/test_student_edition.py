@@ -9,9 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from classroom.student_edition import SolutionMarkupError, main, remove_solutions, student_notebook, to_run
+from classroom.student_edition import (
+    SOLUTION_WORDS, TRY_IT_HEADINGS, SolutionMarkupError, main, remove_solutions, student_notebook, to_run,
+)
 
-SOLUTION = re.compile(r"<summary>\s*Solution", re.I)
+SOLUTION = re.compile(r"<summary>\s*" + SOLUTION_WORDS, re.I)
 TRY_IT = """\
 ## Try it
 
@@ -80,9 +82,10 @@ def test_the_tool_writes_nothing_when_one_notebook_is_malformed(tmp_path: Path, 
     assert "02.ipynb, cell 0" in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
-def test_the_course_notebooks(repo_root: Path, tmp_path: Path) -> None:
-    paths = sorted((repo_root / "notebooks").glob("*.ipynb"))
-    assert main(["--out", str(tmp_path), *map(str, paths)]) == 0
+@pytest.mark.parametrize("folder, try_it", [("notebooks", TRY_IT_HEADINGS[0]), ("notebooks/ko", TRY_IT_HEADINGS[1])])
+def test_the_course_notebooks(repo_root: Path, tmp_path: Path, folder: str, try_it: str) -> None:
+    paths = sorted((repo_root / folder).glob("*.ipynb"))
+    assert len(paths) == 5 and main(["--out", str(tmp_path), *map(str, paths)]) == 0
     for path in paths:
         teacher, student = nbformat.read(path, as_version=4), nbformat.read(tmp_path / path.name, as_version=4)
         nbformat.validate(student)
@@ -90,7 +93,7 @@ def test_the_course_notebooks(repo_root: Path, tmp_path: Path) -> None:
         student_md = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
         assert SOLUTION.search(teacher_md) and not SOLUTION.search(student_md), path.name
         assert student_md.count("<details") == teacher_md.count("<details") - len(SOLUTION.findall(teacher_md))
-        assert "## Try it" in student_md and "## Summary" in student_md
+        assert try_it in student_md and teacher.cells[-1].source.startswith("## ")  # the summary stays
         assert [c.source for c in student.cells if c.cell_type == "code"] == [
             c.source for c in teacher.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
         assert student.metadata == teacher.metadata
@@ -145,11 +148,12 @@ def _text(path: Path) -> str:
 def test_the_student_edition_and_utils_hold_no_answer(repo_root: Path, tmp_path: Path) -> None:
     paths = sorted((repo_root / "notebooks").glob("*.ipynb"))
     assert main(["--out", str(tmp_path), *map(str, paths)]) == 0
+    assert main(["--out", str(tmp_path / "ko"), *map(str, sorted((repo_root / "notebooks/ko").glob("*.ipynb")))]) == 0
     teacher = {p.name[:2]: " ".join(_text(p).split()) for p in paths}
     for exercise, values in ANSWERS.items():
         for value in values:  # the list names real answers: the teacher's solutions hold them
             assert value in teacher[exercise[:2]], f"{exercise}: {value!r} is not in its solution any more"
-    shipped = [*sorted(tmp_path.glob("*.ipynb")), *sorted(p for p in (repo_root / "utils").rglob("*")
+    shipped = [*sorted(tmp_path.rglob("*.ipynb")), *sorted(p for p in (repo_root / "utils").rglob("*")
                                                            if p.is_file() and "__pycache__" not in p.parts)]
     assert len(shipped) > 20
     for path in shipped:
