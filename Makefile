@@ -106,14 +106,18 @@ lab-ko: data $(KO_STAMP)  ## open the Korean edition (notebooks/ko/) in JupyterL
 ko: $(STAMP)  ## rebuild the Korean notebooks (notebooks/ko/) from the English ones and notebooks/ko/translations/
 	$(PY) -m utils.tools.translate
 
+# COURSE_LANG=ko: `make run` and `make site` build the Korean edition (notebooks/ko/) into build/ko/.
+EDITION = $(if $(filter ko,$(COURSE_LANG)),notebooks/ko,notebooks)
+EDITION_BUILD = $(if $(filter ko,$(COURSE_LANG)),build/ko,build)
+
 # The headless run saves its weights and summaries under build/run/ (COURSE_OUTPUT_DIR), never in weights/, where
 # a learner's own trained files live (saving there again would rotate out their oldest kept copy).
-run: data  ## execute all five notebooks headless into build/ (executed .ipynb plus an HTML copy each)
-	mkdir -p build/notebooks build/html build/run
+run: data  ## execute all five notebooks headless into build/ (executed .ipynb plus an HTML copy each; COURSE_LANG=ko: Korean)
+	mkdir -p $(EDITION_BUILD)/notebooks $(EDITION_BUILD)/html build/run
 	COURSE_OUTPUT_DIR="$(abspath build/run)" $(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.timeout=-1 \
-		--output-dir build/notebooks notebooks/0*.ipynb
-	$(JUPYTER) nbconvert --to html --output-dir build/html build/notebooks/0*.ipynb
-	@echo "Executed notebooks: build/notebooks/   HTML to publish: build/html/"
+		--output-dir $(EDITION_BUILD)/notebooks $(EDITION)/0*.ipynb
+	$(JUPYTER) nbconvert --to html --output-dir $(EDITION_BUILD)/html $(EDITION_BUILD)/notebooks/0*.ipynb
+	@echo "Executed notebooks: $(EDITION_BUILD)/notebooks/   HTML to publish: $(EDITION_BUILD)/html/"
 
 # -p tests.nbmake_try_it: each notebook runs with its Try-it solutions typed in at the end, in the same kernel
 # (tests/nbmake_try_it.py), in a temporary folder; a solution whose check fails fails its notebook.
@@ -146,11 +150,12 @@ student-test: student data  ## execute the student edition in smoke mode (nbmake
 	  run="$$($(PY) -m classroom.student_edition --to-run notebooks build/student/*.ipynb)" && [ -n "$$run" ]; fi && \
 	COURSE_SMOKE=1 $(PY) -m pytest --nbmake --nbmake-timeout=900 $$run
 
-# STUDENT=1: the site of the student edition (the solutions left out, outputs kept).
-site: run  ## an offline static site of the executed notebooks (build/notebooks/) into build/site/ (STUDENT=1: no solutions)
-	rm -rf build/site    # a page of a solution-bearing site must not linger in a student one
-	$(PY) -m classroom.static_site --out build/site build/notebooks/*.ipynb --markdown notebooks/README.md \
-		$(if $(STUDENT),--student)
+# STUDENT=1: the site of the student edition (the solutions left out, outputs kept). COURSE_LANG=ko: the Korean site,
+# in build/ko/site/.
+site: run  ## an offline static site of the executed notebooks into build/site/ (STUDENT=1: no solutions; COURSE_LANG=ko)
+	rm -rf $(EDITION_BUILD)/site    # a page of a solution-bearing site must not linger in a student one
+	$(PY) -m classroom.static_site --out $(EDITION_BUILD)/site $(EDITION_BUILD)/notebooks/*.ipynb \
+		--markdown $(EDITION)/README.md --source $(EDITION) $(if $(STUDENT),--student)
 
 # The branches learners and Binder use, committed from HEAD with git plumbing: your working tree, index and branch
 # stay as they are; push them yourself (git push origin student binder).

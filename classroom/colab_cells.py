@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from utils.settings.environment import REPO_ROOT
+from utils.tools import translate
 
 CELL_FILE = Path(__file__).with_name("colab_first_cell.py")
 CODE_ID, WHY_ID = "colab-setup", "colab-why"
@@ -38,7 +39,7 @@ BRANCH = "main"
 #: nbgitpuller brings the notebooks from ``BRANCH``: a change of the notebooks alone rebuilds nothing.
 BINDER_BRANCH = "binder"
 #: Files that name the repository; ``--repo-url`` rewrites the address in them (tests/test_colab_cell.py: all exist).
-ADDRESSED = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md",
+ADDRESSED = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md", "notebooks/ko/README.md",
              "classroom/config.yaml", "classroom/repo2docker_config.py")
 BADGES_START = "<!-- launch-badges: `make colab-cells` writes this table -->"
 BADGES_END = "<!-- /launch-badges -->"
@@ -138,10 +139,11 @@ def binder_link(url: str, notebook: str, branch: str = BRANCH) -> str:
     return f"https://mybinder.org/v2/gh/{github_path(url)}/{BINDER_BRANCH}?urlpath={quoted}"
 
 
-def badge_table(url: str, notebooks: dict[str, str]) -> str:
-    """The README table: one row per notebook (file name -> title) with its Colab and Binder links."""
+def badge_table(url: str, notebooks: dict[str, str], header: str = "notebook") -> str:
+    """The README table: one row per notebook (its path under ``notebooks/`` -> title, e.g. ``ko/01_...ipynb`` for
+    a Korean one) with its Colab and Binder links; ``header``: the first column's heading."""
     path = github_path(url)
-    rows = [BADGES_START, "| notebook | Colab | Binder |", "|---|---|---|"]
+    rows = [BADGES_START, f"| {header} | Colab | Binder |", "|---|---|---|"]
     for name, title in notebooks.items():
         colab = f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{name}"
         binder = binder_link(url, name)
@@ -159,7 +161,8 @@ def update_readme(text: str, table: str) -> str:
 
 
 def sync(repo_root: Path = REPO_ROOT, write: bool = True) -> list[str]:
-    """Bring the notebooks and README.md in line with the Colab cell; returns what was (or would be) changed."""
+    """Bring the notebooks and README.md in line with the Colab cell, then the Korean notebooks (built from them:
+    ``utils/tools/translate.py``) and their README's badges; returns what was (or would be) changed."""
     source = cell_source()
     changed, titles = [], {}
     for path in sorted((repo_root / "notebooks").glob("*.ipynb")):
@@ -169,13 +172,29 @@ def sync(repo_root: Path = REPO_ROOT, write: bool = True) -> list[str]:
             if write:
                 nbformat.write(nb, path)
         titles[path.name] = notebook_title(nb)
-    readme = repo_root / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    if (new := update_readme(text, badge_table(repo_url(source), titles))) != text:
-        changed.append("README.md")
-        if write:
-            readme.write_text(new, encoding="utf-8")
+    changed += _sync_readme(repo_root, "README.md", badge_table(repo_url(source), titles), write)
+    if repo_root == REPO_ROOT:  # the Korean edition is built from this repository's notebooks
+        problems, differ = translate.build(write=write)
+        for line in problems:
+            print(line, file=sys.stderr)
+        changed += [str(path.relative_to(repo_root)) for path in differ]
+    korean = sorted((repo_root / "notebooks" / "ko").glob("*.ipynb"))
+    if korean:
+        titles = {f"ko/{path.name}": notebook_title(nbformat.read(path, as_version=4)) for path in korean}
+        table = badge_table(repo_url(source), titles, header="노트북")
+        changed += _sync_readme(repo_root, "notebooks/ko/README.md", table, write)
     return changed
+
+
+def _sync_readme(repo_root: Path, name: str, table: str, write: bool) -> list[str]:
+    """Put ``table`` between the badge markers of the README ``name``: ``[name]`` if that changed it, else []."""
+    readme = repo_root / name
+    text = readme.read_text(encoding="utf-8")
+    if (new := update_readme(text, table)) == text:
+        return []
+    if write:
+        readme.write_text(new, encoding="utf-8")
+    return [name]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

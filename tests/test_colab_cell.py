@@ -202,6 +202,14 @@ def test_readme_badges_name_every_notebook_and_the_cells_address(repo_root: Path
     assert table in readme, "README's badges are out of date: run `make colab-cells`"
 
 
+def test_the_korean_readme_s_badges_open_the_korean_notebooks(repo_root: Path) -> None:
+    korean = sorted((repo_root / "notebooks" / "ko").glob("*.ipynb"))
+    titles = {f"ko/{p.name}": colab_cells.notebook_title(nbformat.read(p, as_version=4)) for p in korean}
+    table = colab_cells.badge_table(colab_cells.repo_url(), titles, header="노트북")
+    assert len(korean) == 5 and table in (repo_root / "notebooks" / "ko" / "README.md").read_text(encoding="utf-8")
+    assert f"/blob/{colab_cells.BRANCH}/notebooks/ko/01_pretrained_vgg_inference.ipynb" in table
+
+
 def test_every_notebook_starts_with_the_colab_cell(repo_root: Path) -> None:
     notebooks = [nbformat.read(p, as_version=4) for p in sorted((repo_root / "notebooks").glob("*.ipynb"))]
     assert all(any(c.get("id") == colab_cells.CODE_ID for c in nb.cells) for nb in notebooks), \
@@ -239,7 +247,7 @@ def github_path_of_the_cell() -> str:
     return f"github.com/{colab_cells.github_path(colab_cells.repo_url())}"
 
 
-ONE_SPELLING = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md",
+ONE_SPELLING = ("README.md", "classroom/README.md", "binder/README.md", "notebooks/README.md", "notebooks/ko/README.md",
                 "classroom/config.yaml", "classroom/repo2docker_config.py")
 
 
@@ -268,6 +276,8 @@ def test_the_guide_s_nbgitpuller_link_pulls_the_student_branch_of_the_address(re
     guide = (repo_root / "classroom" / "README.md").read_text(encoding="utf-8")
     link = colab_cells.nbgitpuller_path(colab_cells.repo_url(), "01_pretrained_vgg_inference.ipynb", "student")
     assert f"https://<your hub>/hub/user-redirect/{link}" in guide
+    korean = colab_cells.nbgitpuller_path(colab_cells.repo_url(), "ko/01_pretrained_vgg_inference.ipynb", "student")
+    assert f"https://<your hub>/hub/user-redirect/{korean}" in guide and "notebooks%2Fko%2F01_" in korean
     binder = colab_cells.binder_link(colab_cells.repo_url(), "01_pretrained_vgg_inference.ipynb")
     assert binder.startswith(f"https://mybinder.org/v2/gh/{colab_cells.github_path(colab_cells.repo_url())}/binder?")
     assert "urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252F" in binder  # encoded once more for Binder
