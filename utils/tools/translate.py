@@ -38,6 +38,7 @@ from pathlib import Path
 import nbformat
 
 from utils.settings.environment import REPO_ROOT
+from utils.settings.language import display_width
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
 LANG = "ko"
@@ -46,6 +47,9 @@ COMMON = "common"
 SHARED_CELLS = ("colab-why", "colab-setup")
 #: Comments that are instructions to a tool, not text: never translated.
 TOOL_COMMENT = re.compile(r"#\s*(noqa\b|type:|@param\b|fmt:|ruff:)")
+#: The widest line of code: a lesson's (the Colab cell's: ruff's line-length), Hangul counted as 2 columns; an
+#: English line already wider sets the cell's limit.
+MAX_COLUMNS, COLAB_COLUMNS = 100, 120
 _FENCE = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
 
 
@@ -210,6 +214,12 @@ def translate_cell(cell: nbformat.NotebookNode, entry: dict | None, report: Repo
     for token in code_tokens(cell.source):
         if is_text_comment(token) and token.text not in pairs:
             report.untranslated.append(f"{where}: {token.text!r}")
+    limit = max([COLAB_COLUMNS if cell.id in SHARED_CELLS else MAX_COLUMNS,
+                 *(len(line) for line in cell.source.splitlines())])
+    for line in source.splitlines():
+        if display_width(line) > limit:
+            report.stale.append(f"{where}: {_first_line(line.strip())!r} is {display_width(line)} columns wide "
+                                f"(Hangul counts 2): keep it within {limit}")
     return source
 
 
