@@ -554,7 +554,7 @@ MESSAGES: dict[str, str] = {
     "not the share (0..1) with the right class (310, 309) in the top 5":
         "정답 클래스(310, 309)가 상위 5개에 든 비율(0..1)이 아닙니다",
     "right: compare it with the top 1": "맞습니다. 상위 1개의 정확도와 비교해 보세요",
-    "not features[17:] plus the classifier": "features[17:]와 classifier를 함께 학습하는 것이 아닙니다",
+    "not features[17:] plus the classifier": "features[17:]부터 classifier까지만 학습하는 것이 아닙니다",
     "right: compare the count and the seconds with section 4's":
         "맞습니다. 개수와 시간(초)을 4절의 결과와 비교해 보세요",
     "not the shape of features[22]'s output for one 224 x 224 picture":
