@@ -37,6 +37,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The course's messages in English (the tests' wording), whatever ``COURSE_LANG`` the shell has; a test
+    sets it to "ko" for Korean."""
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def close_figures():
     """Close every matplotlib figure a test opened, so figures do not pile up across tests."""
     yield

@@ -13,9 +13,10 @@ import pytest
 
 from tests.test_notebook_twins import TWINS
 from utils.settings.environment import REPO_ROOT
+from utils.settings.language import display_width
 
 UTILS = REPO_ROOT / "utils"
-#: The files learners read beside the lessons: at most 100 columns, no packing tricks.
+#: The files learners read beside the lessons: at most 100 columns (Hangul counts two), no packing tricks.
 READ_BY_LEARNERS = [UTILS / "training.py", UTILS / "dataloader_image_classification.py",
                     UTILS / "imagenet_inference.py", *sorted((UTILS / "support").glob("*.py"))]
 MAX_COLUMNS = 100
@@ -89,7 +90,8 @@ def test_the_reachability_rule_can_fail(tmp_path: Path) -> None:
 
 def _long_lines(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [f"{path.relative_to(REPO_ROOT)}:{n}" for n, line in enumerate(lines, 1) if len(line) > MAX_COLUMNS]
+    return [f"{path.relative_to(REPO_ROOT)}:{n}" for n, line in enumerate(lines, 1)
+            if display_width(line) > MAX_COLUMNS]
 
 
 # Packing tricks: a string multiplied by a comparison or call (``" --weights" * any(...)``) and a

@@ -16,6 +16,7 @@ from utils.settings import notebook_setup
 from utils.settings.device import cap_cpu_threads, cpu_quota, select_device
 from utils.settings.environment import REPO_ROOT, read_environment, read_mirror
 from utils.settings.notebook_setup import seed_everything, setup_notebook
+from utils.settings.language import display_width
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
@@ -80,7 +81,7 @@ def test_the_setup_says_up_front_when_the_weights_are_not_cached(tmp_path: Path,
     setup_notebook(environ={})
     out = capsys.readouterr().out
     assert "not cached yet" in out and "%env COURSE_SMOKE=1" in out
-    assert max(len(line) for line in out.splitlines()) <= 100, "short lines: JupyterLab wraps long ones mid-word"
+    assert max(map(display_width, out.splitlines())) <= 100, "short lines: JupyterLab wraps long ones mid-word"
 
 
 def test_subset_is_class_balanced_sorted_and_order_independent() -> None:
@@ -141,7 +142,7 @@ def test_threads_are_capped_to_the_quota_only_when_lower(tmp_path: Path, monkeyp
     line = cap_cpu_threads(tmp_path)
     assert calls == ([] if expected is None else [expected])
     if expected is not None:
-        assert line.startswith(f"CPU threads: {expected} (the container's CPU quota is ") and len(line) < 80
+        assert line.startswith(f"CPU threads: {expected} (the container's CPU quota is ") and display_width(line) < 80
         assert f"torch counted {threads} cores" in line
 
 

@@ -23,6 +23,7 @@ from utils.support.evaluation import (
 )
 from utils.settings.speed import Speed, choose_speed
 from utils.training import EpochStats, History
+from utils.settings.language import display_width
 
 
 class FixedLogits(nn.Module):
@@ -103,7 +104,7 @@ def test_format_history_has_a_row_per_phase_and_the_accuracy_before_and_after() 
     lines = format_history(history).splitlines()
     assert len(lines) == 1 + 5 + 1 and lines[1].split() == ["0", "val", "0.7000", "0.5000", "10", "1.0"]
     assert lines[-1] == "val accuracy before training 0.5000, after the last epoch 0.9700"
-    assert all(len(line) < 90 for line in lines)
+    assert all(display_width(line) < 90 for line in lines)
     history.finished = False
     assert format_history(history).splitlines()[-1] == "(a stopped run: 4 training batches)"
 

@@ -20,6 +20,7 @@ from utils.pretrained_vgg import (
 from utils.settings import paths
 from utils.settings.paths import VGG16_CHECKPOINT_FILENAME
 from utils.support.checkpoints import CheckpointError
+from utils.settings.language import display_width
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,8 @@ def test_smoke_mode_offline_uses_a_labelled_deterministic_standin(tmp_path: Path
     flat = " ".join(out.split())
     assert "No weights, so smoke mode goes on with a random stand-in: could not download" in flat
     assert " ".join(info.why.split()) in flat and info.describe() in out  # notebooks print describe()
-    assert max(map(len, info.describe().splitlines())) <= 88, "short lines: a long one wraps mid-word in JupyterLab"
+    lines = info.describe().splitlines()
+    assert max(map(display_width, lines)) <= 88, "short lines: a long one wraps mid-word in JupyterLab"
     assert torch.equal(net.classifier[6].weight, make_standin_vgg16().classifier[6].weight)
 
 

@@ -27,6 +27,7 @@ from utils.support.selfcheck import CHECKS, check
 from utils.training import FINE_TUNING_GROUPS, make_fine_tuning_param_groups
 from utils.support.visualization import channel_stats
 from utils.training import EpochStats, History
+from utils.settings.language import display_width
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb"))
 CALL = re.compile(r'check\("(\d\d\.\d+)"')
@@ -279,7 +280,7 @@ def test_a_wrong_answer_fails_in_one_short_line(exercise: str, tmp_path: Path, c
     assert check(exercise, *wrong(exercise, tmp_path)) is False
     out = capsys.readouterr().out
     assert out.startswith(f"✘ {exercise}: ") and not out.startswith(f"✘ {exercise}: pass ")  # not a crash
-    assert max(map(len, out.splitlines())) <= 88  # JupyterLab would wrap longer lines mid-word
+    assert max(map(display_width, out.splitlines())) <= 88  # JupyterLab would wrap longer lines mid-word
 
 
 @pytest.mark.parametrize(("exercise", "says"), [

@@ -17,6 +17,7 @@ from torch.utils.data import DataLoader
 import utils.settings.speed as speed_rules
 from utils.settings.speed import BF16_MIN_SPEEDUP, CHANNELS_LAST_MIN_SPEEDUP, Speed, choose_speed
 from utils.training import make_dataloaders, train_model
+from utils.settings.language import display_width
 
 CL, USUAL = torch.channels_last, torch.contiguous_format
 
@@ -70,7 +71,7 @@ def test_cpu_without_fast_bf16_takes_channels_last_per_workload_where_measured_f
 def test_the_setup_lines_are_short_and_say_how_to_get_the_book(monkeypatch) -> None:
     patch_cpu(monkeypatch, None, 0.99, 1.59)
     lines = choose_speed("cpu").describe().splitlines()
-    assert all(len(line) <= 100 for line in lines)  # JupyterLab wraps long lines mid-word
+    assert all(display_width(line) <= 100 for line in lines)  # JupyterLab wraps long lines mid-word
     assert lines[0].startswith("Speed: fp32 + channels_last for inference (")
     assert lines[1] == "  COURSE_SPEED=fp32 gives the book's plain fp32"
     assert choose_speed("cpu", "fp32").describe() == "Speed: fp32 (COURSE_SPEED=fp32: the book's arithmetic)"

@@ -23,6 +23,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from torchvision import models
 
 from utils.settings.environment import REPO_ROOT
+from utils.settings.language import display_width
 from utils.settings.speed import Speed, choose_speed
 from utils.support.model_summary import (
     StoppedRunError,
@@ -134,7 +135,7 @@ def test_fine_tuning_groups_work_with_sgd_and_keep_their_names(meta_vgg16: nn.Mo
         ("features", 1e-4, 0.9), ("classifier.0 + classifier.3", 5e-4, 0.9), ("classifier.6", 1e-3, 0.9)]
     table = format_param_groups(optimizer.param_groups)
     assert "features.0, ..., features.28" in table and "1e-04" in table and "134,268,738" in table
-    assert all(len(line) < 90 for line in table.splitlines())
+    assert all(display_width(line) < 90 for line in table.splitlines())
 
 
 def test_fine_tuning_groups_freeze_what_no_group_names() -> None:

@@ -13,6 +13,8 @@ import torch.utils.data as data
 from PIL import Image, ImageOps, UnidentifiedImageError
 from torchvision import transforms
 
+from utils.settings.language import tr
+
 
 SIZE = 224  # VGG16's input size
 #: ImageNet per-channel mean and standard deviation (R, G, B), used by every pretrained
@@ -92,7 +94,7 @@ def load_rgb_image(path: str | Path | BinaryIO, name: str | None = None) -> Imag
     that messages call ``name``. Raises ``ValueError`` naming the file if it is missing, not an
     image, truncated, or too large for PIL."""
     source = path if hasattr(path, "read") else Path(path)
-    path = source if isinstance(source, Path) else (name or "the uploaded image")
+    path = source if isinstance(source, Path) else (name or tr("the uploaded image"))
     try:
         with Image.open(source) as img:
             img.load()  # read the pixels now, so a truncated file fails here
@@ -109,46 +111,50 @@ def load_rgb_image(path: str | Path | BinaryIO, name: str | None = None) -> Imag
                 pixels = np.asarray(img)
                 lo, hi = float(pixels.min()), float(pixels.max())
                 if not np.isfinite(pixels).all():
-                    raise ValueError(
-                        f"{path} is a float image with NaN or infinite pixels: save it as an 8-bit "
-                        "PNG or JPEG with the range you want, then load that."
-                    )
+                    raise ValueError(tr(
+                        "{path} is a float image with NaN or infinite pixels: save it as an 8-bit "
+                        "PNG or JPEG with the range you want, then load that.", path=path
+                    ))
                 if lo >= 0 and hi <= 255:
                     lo, hi = 0.0, (1.0 if hi <= 1 else 255.0)
                 img = img.point(lambda v: (v - lo) * 255 / max(hi - lo, 1e-12)).convert("L")
             return img.convert("RGB")
     except Image.DecompressionBombError as err:
         pixels = re.search(r"\((\d+) pixels\)", str(err))
-        size = f"{int(pixels[1]) / 1e6:.3g} megapixels" if pixels else "too many pixels"
+        megapixels = int(pixels[1]) / 1e6 if pixels else 0.0
+        size = tr("{mp:.3g} megapixels", mp=megapixels) if pixels else tr("too many pixels")
         limit = 2 * Image.MAX_IMAGE_PIXELS / 1e6  # PIL refuses twice its warning threshold
-        raise ValueError(
-            f"{path} has {size}, more than PIL opens by default ({limit:.0f} megapixels, a guard "
+        raise ValueError(tr(
+            "{path} has {size}, more than PIL opens by default ({limit:.0f} megapixels, a guard "
             "against decompression bombs): shrink it (the model sees 224 x 224 pixels), or if you "
-            "trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first."
-        ) from None
+            "trust the file set PIL.Image.MAX_IMAGE_PIXELS = None first.",
+            path=path, size=size, limit=limit,
+        )) from None
     except FileNotFoundError:
         where = ""
         if not Path(path).is_absolute():
-            where = f" (a relative path starts in the working folder, {Path.cwd()})"
-        raise ValueError(
-            f"No image file at {path}{where}: check the name, or give the full path. A picture of "
-            "the data set? `python -m utils.prepare_data --verify` names what is missing."
-        ) from None
+            where = tr(" (a relative path starts in the working folder, {cwd})", cwd=Path.cwd())
+        raise ValueError(tr(
+            "No image file at {path}{where}: check the name, or give the full path. A picture of "
+            "the data set? `python -m utils.prepare_data --verify` names what is missing.",
+            path=path, where=where,
+        )) from None
     except UnidentifiedImageError:
-        raise ValueError(
-            f"{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or "
-            ".png file; `python -m utils.prepare_data` restores the course's data set."
-        ) from None
+        raise ValueError(tr(
+            "{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or "
+            ".png file; `python -m utils.prepare_data` restores the course's data set.", path=path
+        )) from None
     except (IsADirectoryError, PermissionError) as err:
-        raise ValueError(
-            f"{path} is not a readable image file ({err.strerror}): pass the path of a .jpg "
-            "or .png file you may read."
-        ) from None
+        raise ValueError(tr(
+            "{path} is not a readable image file ({why}): pass the path of a .jpg "
+            "or .png file you may read.", path=path, why=err.strerror
+        )) from None
     except OSError as err:  # truncated or otherwise damaged pixel data
-        raise ValueError(
-            f"{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with "
-            "a complete copy (`python -m utils.prepare_data` restores the course's data set)."
-        ) from None
+        raise ValueError(tr(
+            "{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with "
+            "a complete copy (`python -m utils.prepare_data` restores the course's data set).",
+            path=path, err=err,
+        )) from None
 
 
 def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) -> int:
@@ -156,10 +162,11 @@ def label_from_path(path: str | Path, class_names: Sequence[str] = CLASS_NAMES) 
     folder."""
     folder = Path(path).parent.name
     if folder not in class_names:
-        raise ValueError(
-            f"{path}: its folder {folder!r} is not a known class {tuple(class_names)}. "
-            "Images must sit in a folder named after their class, e.g. train/ants/."
-        )
+        raise ValueError(tr(
+            "{path}: its folder {folder!r} is not a known class {classes}. "
+            "Images must sit in a folder named after their class, e.g. train/ants/.",
+            path=path, folder=folder, classes=tuple(class_names),
+        ))
     return list(class_names).index(folder)
 
 

@@ -5,6 +5,8 @@ import errno
 import shutil
 from pathlib import Path
 
+from utils.settings.language import tr
+
 #: The ``errno`` codes that are about the disk, not the file or the network.
 DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
@@ -70,12 +72,14 @@ def disk_error_line(code: int | None, folder: str | Path, needs: str, elsewhere:
     use ("set COURSE_OUTPUT_DIR to a folder on another disk")."""
     folder = Path(folder)
     if code in (errno.ENOSPC, errno.EDQUOT):
-        free = f"{shutil.disk_usage(folder).free >> 20} MB" if folder.is_dir() else "too little"
-        return (f"the disk holding {folder} is full ({free} free): {needs}. "
-                f"Free some space there, or {elsewhere}.")
+        free = f"{shutil.disk_usage(folder).free >> 20} MB" if folder.is_dir() else tr("too little")
+        return tr("the disk holding {folder} is full ({free} free): {needs}. "
+                  "Free some space there, or {elsewhere}.",
+                  folder=folder, free=free, needs=needs, elsewhere=elsewhere)
     if code == errno.EROFS:
-        return f"{folder} is on a read-only disk: {elsewhere}."
+        return tr("{folder} is on a read-only disk: {elsewhere}.", folder=folder, elsewhere=elsewhere)
     if code in (errno.EACCES, errno.EPERM):
-        return (f"permission denied: {folder}. Make it readable and writable for you "
-                f"(e.g. `chmod -R u+rwX '{folder}'`), or {elsewhere}.")
+        return tr("permission denied: {folder}. Make it readable and writable for you "
+                  "(e.g. `chmod -R u+rwX '{folder}'`), or {elsewhere}.",
+                  folder=folder, elsewhere=elsewhere)
     return None

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
+from utils.settings.language import tr
+
 
 class Prediction(NamedTuple):
     """One class of a top-k answer: ``(class_id, name, probability)``."""
@@ -23,28 +25,49 @@ def load_class_index(path: str | Path) -> dict[str, list[str]]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} is missing. Prepare the data first: `make data` or "
-            "`python -m utils.prepare_data` (offline: add --mirror DIR)."
+            tr(
+                "{path} is missing. Prepare the data first: `make data` or "
+                "`python -m utils.prepare_data` (offline: add --mirror DIR).",
+                path=path,
+            )
         )
     try:
         class_index = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:  # a damaged or binary file
         raise ValueError(
-            f"{path} is not valid JSON text ({err}); re-run `python -m utils.prepare_data`."
+            tr(
+                "{path} is not valid JSON text ({err}); re-run `python -m utils.prepare_data`.",
+                path=path,
+                err=err,
+            )
         ) from None
     if not isinstance(class_index, dict) or not class_index:
         raise ValueError(
-            f"{path} should hold a non-empty JSON object {{\"0\": [wnid, name], ...}}."
+            tr(
+                "{path} should hold a non-empty JSON object {{\"0\": [wnid, name], ...}}.",
+                path=path,
+            )
         )
     if set(class_index) != {str(i) for i in range(len(class_index))}:
         raise ValueError(
-            f"{path}: the keys should be the class ids \"0\" .. \"{len(class_index) - 1}\"."
+            tr(
+                "{path}: the keys should be the class ids \"0\" .. \"{last}\".",
+                path=path,
+                last=len(class_index) - 1,
+            )
         )
     for key, value in class_index.items():
         if not (
             isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
         ):
-            raise ValueError(f"{path}: entry {key!r} should be [wordnet_id, name], not {value!r}.")
+            raise ValueError(
+                tr(
+                    "{path}: entry {key!r} should be [wordnet_id, name], not {value!r}.",
+                    path=path,
+                    key=key,
+                    value=value,
+                )
+            )
     return class_index
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from utils.datalib.artifacts import (DATASET_SPACE, FILE_ARTIFACTS, WEIGHTS_SPACE,
                                      hub_checkpoints_dir, weights_path)
 from utils.datalib.atomic_write import FETCH_DIR, FETCH_PREFIX, remove_stale_temp_files
-from utils.datalib.fetch import (DATA_ELSEWHERE, Mirror, export_mirror, prefetch_weights,
+from utils.datalib.fetch import (Mirror, data_elsewhere, export_mirror, prefetch_weights,
                                  prepare_dataset, prepare_file)
 from utils.datalib.verify import fix_command, verify_all
 from utils.errors import DataToolError, disk_error_line
 from utils.settings.environment import DATA_DIR_VAR, MIRROR_VAR, read_folders, read_mirror
+from utils.settings.language import tr
 
 
 def _os_error_line(err: OSError, data_dir: Path) -> str:
@@ -24,14 +25,16 @@ def _os_error_line(err: OSError, data_dir: Path) -> str:
     if staged:
         where = staged[0]
     if hub_checkpoints_dir() in (where, *where.parents):
-        elsewhere = "set TORCH_HOME=DIR to move torch's hub cache"
+        elsewhere = tr("set TORCH_HOME=DIR to move torch's hub cache")
     else:
-        elsewhere = DATA_ELSEWHERE
-    needs = (f"the data set needs about {DATASET_SPACE >> 20} MB in {data_dir}, the weights about "
-             f"{WEIGHTS_SPACE >> 20} MB in {hub_checkpoints_dir()}")
+        elsewhere = data_elsewhere()
+    needs = tr("the data set needs about {data_mb} MB in {data_dir}, the weights about "
+               "{weights_mb} MB in {hub}", data_mb=DATASET_SPACE >> 20, data_dir=data_dir,
+               weights_mb=WEIGHTS_SPACE >> 20, hub=hub_checkpoints_dir())
     line = disk_error_line(err.errno, where, needs, elsewhere)
     if line is None:
-        line = f"{where}: {err.strerror or err}. Check the disk and the path, then run again."
+        line = tr("{where}: {why}. Check the disk and the path, then run again.",
+                  where=where, why=err.strerror or err)
     return line
 
 
@@ -39,24 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line: ``--data-dir``, ``--mirror``, ``--weights``, ``--verify``, ``--export``."""
     data_dir = read_folders()[0]
     parser = argparse.ArgumentParser(
-        prog="python -m utils.prepare_data", description=__doc__.split("\n")[0],
-        epilog="The same through make: make data, make weights, make verify, "
-               "make mirror DIR=/media/usb; offline: COURSE_DATA_MIRROR=/media/usb make lab.")
+        prog="python -m utils.prepare_data",
+        description=tr("The course's data tool: fetch, verify and hand out the data and the VGG16 weights."),
+        epilog=tr("The same through make: make data, make weights, make verify, "
+                  "make mirror DIR=/media/usb; offline: COURSE_DATA_MIRROR=/media/usb make lab."))
     parser.add_argument("--data-dir", type=Path, default=data_dir,
-                        help=f"where the data goes (default: ${DATA_DIR_VAR}, where the notebooks "
-                        f"look, else the repository's data/: {data_dir})")
+                        help=tr("where the data goes (default: ${var}, where the notebooks "
+                                "look, else the repository's data/: {folder})", var=DATA_DIR_VAR, folder=data_dir))
     parser.add_argument("--mirror", metavar="DIR",
-                        help=f"take missing files from this mirror folder (default: "
-                        f"${MIRROR_VAR}), e.g. a USB stick in an offline classroom")
+                        help=tr("take missing files from this mirror folder (default: "
+                                "${var}), e.g. a USB stick in an offline classroom", var=MIRROR_VAR))
     parser.add_argument("--weights", action="store_true",
-                        help="also put the VGG16 ImageNet weights (528 MB) into the torch hub "
-                        "cache ($TORCH_HOME), replacing a damaged copy (done anyway when the "
-                        "mirror holds them)")
+                        help=tr("also put the VGG16 ImageNet weights (528 MB) into the torch hub "
+                                "cache ($TORCH_HOME), replacing a damaged copy (done anyway when the "
+                                "mirror holds them)"))
     parser.add_argument("--verify", action="store_true",
-                        help="fetch nothing: re-check every file on disk, name each problem and "
-                        "the command that fixes it, exit 1 if any")
+                        help=tr("fetch nothing: re-check every file on disk, name each problem and "
+                                "the command that fixes it, exit 1 if any"))
     parser.add_argument("--export", metavar="DIR", type=Path,
-                        help="write a mirror folder (data, cached weights, SHA256SUMS) to hand out")
+                        help=tr("write a mirror folder (data, cached weights, SHA256SUMS) to hand out"))
     return parser
 
 
@@ -67,9 +71,9 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             print("\n".join(found))
         problems = [p for p in found if not p.startswith("extra")]
         if problems:
-            print(f"{len(problems)} problem(s). Fix: `{fix_command(problems)}`.")
+            print(tr("{n} problem(s). Fix: `{fix}`.", n=len(problems), fix=fix_command(problems)))
             return 1
-        print(f"All course data in {data_dir} verified.")
+        print(tr("All course data in {folder} verified.", folder=data_dir))
     elif args.export:
         print(*export_mirror(data_dir, args.export.expanduser().resolve()), sep="\n")
     else:
@@ -99,12 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         line = _os_error_line(err, data_dir)
     except ValueError as err:  # e.g. a damaged manifest
-        line = f"{err}. Restore the file (git checkout -- utils/manifests) and run again."
+        line = tr("{err}. Restore the file (git checkout -- utils/manifests) and run again.", err=err)
     except KeyboardInterrupt:  # Ctrl-C: each file is staged in a temporary folder, moved in whole
-        print("interrupted: nothing half-fetched was kept; run the same command again to go on.",
+        print(tr("interrupted: nothing half-fetched was kept; run the same command again to go on."),
               file=sys.stderr)
         return 130
-    print(f"error: {line}", file=sys.stderr)
+    print(tr("error: {line}", line=line), file=sys.stderr)
     return 1
 
 

@@ -13,6 +13,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from utils.settings.device import select_device
 from utils.settings.environment import BATCH_SIZE, DEFAULT_SEED
+from utils.settings.language import tr
 from utils.settings.speed import Speed, choose_speed
 from utils.settings.progress import tqdm
 
@@ -61,7 +62,9 @@ def make_fine_tuning_param_groups(
             result[index]["params"].append(param)
             result[index]["param_names"].append(name)
     if empty := [g["name"] for g in result if not g["params"]]:
-        raise ValueError(f"parameter group(s) {empty} match no parameter of this network")
+        raise ValueError(
+            tr("parameter group(s) {groups} match no parameter of this network", groups=empty)
+        )
     return result
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from utils.errors import WriteError, disk_error_line, human_size
+from utils.settings.language import tr
 
 KEEP_COPIES = 2  # earlier copies that keep_earlier_file keeps beside a file (keep= changes it)
 #: What an interrupted run leaves behind: a save's hidden temporary file ``.NAME.<random>.tmp``
@@ -58,11 +59,12 @@ def write_error(err: BaseException, path: str | Path,
     torch_full = "unexpected pos" in text or "failed writing" in text
     if code is None and "inline_container.cc" in text and torch_full:
         code = errno.ENOSPC  # torch.save to a path: the C++ writer hides the OSError
-    size = human_size(needed) if needed else "more space"
+    size = human_size(needed) if needed else tr("more space")
     line = disk_error_line(
         code, path.parent,
-        f"{path.name} needs {size} (`make purge` lists old weights and deletes them after asking)",
-        "set COURSE_OUTPUT_DIR to a writable folder on a disk with room (the notebooks save there)")
+        tr("{name} needs {size} (`make purge` lists old weights and deletes them after asking)",
+           name=path.name, size=size),
+        tr("set COURSE_OUTPUT_DIR to a writable folder on a disk with room (the notebooks save there)"))
     return None if line is None else WriteError(code, line, str(path.parent))
 
 
@@ -168,11 +170,12 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None,
         return None
     try:
         if new_file is not None and same_content(path, new_file):
-            print(f"{path}: the new file is identical to the earlier one, so no copy is kept.")
+            print(tr("{path}: the new file is identical to the earlier one, so no copy is kept.",
+                     path=path))
             return None
         if new_file is not None and zipfile.is_zipfile(new_file) and _truncated_zip(path):
-            print(f"{path}: the earlier file is incomplete (an interrupted save), "
-                  "so no copy of it is kept.")
+            print(tr("{path}: the earlier file is incomplete (an interrupted save), "
+                     "so no copy of it is kept.", path=path))
             return None
         size = path.stat().st_size
         backup = _copy_aside(path)
@@ -185,12 +188,14 @@ def keep_earlier_file(path: str | Path, new_file: str | Path | None = None,
     old = earlier_copies(path)[:-keep]
     for p in old:
         p.unlink(missing_ok=True)
-    deleted = "".join(f"\n  deleted the oldest copy {p.name}" for p in old)
+    deleted = "".join(tr("\n  deleted the oldest copy {name}", name=p.name) for p in old)
     total = human_size(folder_size(path.parent))
-    print(f"Kept the earlier {path.name} as {backup.name} ({human_size(size)}){deleted}.\n"
-          f"  At most {keep} earlier copies are kept (keep=N changes it); "
-          "`make purge` deletes them\n"
-          f"  after asking. The folder now holds {total}: {path.parent}")
+    print(tr("Kept the earlier {name} as {backup} ({size}){deleted}.\n"
+             "  At most {keep} earlier copies are kept (keep=N changes it); "
+             "`make purge` deletes them\n"
+             "  after asking. The folder now holds {total}: {folder}",
+             name=path.name, backup=backup.name, size=human_size(size), deleted=deleted, keep=keep,
+             total=total, folder=path.parent))
     return backup
 
 
@@ -218,8 +223,9 @@ def stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_S,
 def stale_temp_report(folder: str | Path) -> list[str]:
     """One "extra:" line per leftover temporary file in ``folder``, for
     ``python -m utils.prepare_data --verify``."""
-    return [f"extra: {p} ({human_size(size)}), the temporary file of an interrupted save: "
-            "`make clean` or the next save there removes it"
+    return ["extra: " + tr("{path} ({size}), the temporary file of an interrupted save: "
+                           "`make clean` or the next save there removes it",
+                           path=p, size=human_size(size))
             for p, size in stale_temp_files(folder)]
 
 
@@ -233,10 +239,12 @@ def remove_stale_temp_files(folder: str | Path, older_than: float = STALE_AFTER_
         else:
             path.unlink(missing_ok=True)
     if stale:
-        what = "temporary file(s) of interrupted saves"
-        if pattern is not TEMP_FILE:
-            what = "folder(s) of interrupted fetches"
         names = ", ".join(p.name for p, _ in stale)
-        print(f"removed {len(stale)} {what} from {Path(folder)} "
-              f"({names}; {human_size(sum(s for _, s in stale))})")
+        size = human_size(sum(s for _, s in stale))
+        if pattern is TEMP_FILE:
+            print(tr("removed {n} temporary file(s) of interrupted saves from {folder} ({names}; {size})",
+                     n=len(stale), folder=Path(folder), names=names, size=size))
+        else:
+            print(tr("removed {n} folder(s) of interrupted fetches from {folder} ({names}; {size})",
+                     n=len(stale), folder=Path(folder), names=names, size=size))
     return [p for p, _ in stale]

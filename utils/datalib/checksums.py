@@ -5,6 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from utils.settings.language import tr
+
 
 def sha256_file(path: str | Path) -> str:
     """Return the hex SHA-256 digest of a file (read in chunks, never whole into memory)."""
@@ -40,14 +42,15 @@ def read_sha256sums(path: str | Path) -> dict[str, str]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:
-        raise ValueError(f"{path} is not a text file of '<sha256>  <name>' lines") from None
+        raise ValueError(tr("{path} is not a text file of '<sha256>  <name>' lines", path=path)) from None
     sums: dict[str, str] = {}
     for lineno, line in enumerate(lines, 1):
         digest, sep, name = line.partition(" ")
         name = name[1:] if name.startswith(("*", " ")) else name
         if line.strip() and not line.startswith("#"):
             if not sep or len(digest) != 64 or not name:
-                raise ValueError(f"{path}:{lineno}: not a '<sha256>  <name>' line: {line[:60]!r}")
+                raise ValueError(tr("{path}:{lineno}: not a '<sha256>  <name>' line: {line!r}",
+                                    path=path, lineno=lineno, line=line[:60]))
             sums[name] = digest.lower()
     return sums
 

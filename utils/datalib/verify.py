@@ -9,6 +9,7 @@ from utils.datalib.artifacts import (FILE_ARTIFACTS, hub_checkpoints_dir, is_gen
 from utils.datalib.atomic_write import FETCH_DIR, stale_temp_files, stale_temp_report
 from utils.datalib.checksums import cached_sha256, read_sha256sums, sha256_file
 from utils.settings import paths
+from utils.settings.language import tr
 
 
 def load_manifest(manifest: Path | None = None) -> dict[str, str]:
@@ -31,9 +32,9 @@ def verify_dataset(dataset_dir: Path, manifest: Path | None = None) -> list[str]
     """One line per problem ("missing: <path>", "changed: ...", "extra: ..."), empty if all is well.
     Extra files (a ``.DS_Store``, the learner's notes) are harmless: kept, and never exported."""
     if not dataset_dir.is_dir():
-        return [f"missing: {dataset_dir} (the whole data set)"]
-    note = {"missing": "", "changed": " (sha256 differs from the manifest)",
-            "extra": " (not part of the data set; harmless, left alone)"}
+        return ["missing: " + tr("{path} (the whole data set)", path=dataset_dir)]
+    note = {"missing": "", "changed": tr(" (sha256 differs from the manifest)"),
+            "extra": tr(" (not part of the data set; harmless, left alone)")}
     return [f"{kind}: {dataset_dir / rel}{note[kind]}"
             for kind, rel in dataset_problems(dataset_dir, manifest)]
 
@@ -49,15 +50,15 @@ def verify_all(data_dir: Path, manifest: Path | None = None,
         if not path.is_file():
             problems.append(f"missing: {path}")
         elif sha256_file(path) != artifact.sha256:
-            problems.append(f"changed: {path} (sha256 differs from the expected file)")
+            problems.append("changed: " + tr("{path} (sha256 differs from the expected file)", path=path))
     for folder in (data_dir, hub_checkpoints_dir()):
-        problems += [f"leftover: {p} (a temporary folder of an interrupted run)"
+        problems += ["leftover: " + tr("{path} (a temporary folder of an interrupted run)", path=p)
                      for p, _ in stale_temp_files(folder, pattern=FETCH_DIR)]
     if output_dir is not None:
         problems += stale_temp_report(output_dir / "weights")
     weights = weights_path()
     if weights.is_file() and not is_genuine_sha256(cached_sha256(weights)):
-        problems.append(f"weights: {weights} is not the ImageNet checkpoint (damaged)")
+        problems.append("weights: " + tr("{path} is not the ImageNet checkpoint (damaged)", path=weights))
     return problems
 
 

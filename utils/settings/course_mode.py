@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from utils.settings.language import tr
+
 
 @dataclass(frozen=True)
 class CourseMode:
@@ -23,9 +25,9 @@ class CourseMode:
 
     def describe(self) -> str:
         if not self.smoke:
-            return "Full mode: every picture, as in the book."
-        return (f"Smoke mode (COURSE_SMOKE=1): {self.images_per_class} pictures per class and phase;\n"
-                "  random stand-in weights if the ImageNet ones are missing.")
+            return tr("Full mode: every picture, as in the book.")
+        return tr("Smoke mode (COURSE_SMOKE=1): {n} pictures per class and phase;\n"
+                  "  random stand-in weights if the ImageNet ones are missing.", n=self.images_per_class)
 
 
 FULL_MODE = CourseMode(smoke=False, images_per_class=None)

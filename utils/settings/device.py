@@ -4,6 +4,8 @@ from pathlib import Path
 
 import torch
 
+from utils.settings.language import tr
+
 CGROUP_ROOT = Path("/sys/fs/cgroup")  # where Linux shows this process's control groups (a container's own)
 
 
@@ -13,8 +15,8 @@ def select_device(prefer: str | None = None) -> torch.device:
     if prefer is None:
         return torch.device(next(name for name, ok in available.items() if ok))
     if not available.get(prefer, False):
-        raise RuntimeError(f"Device {prefer!r} is not available here; available: "
-                           f"{[name for name, ok in available.items() if ok]}")
+        raise RuntimeError(tr("Device {device!r} is not available here; available: {available}",
+                              device=prefer, available=[name for name, ok in available.items() if ok]))
     return torch.device(prefer)
 
 
@@ -38,4 +40,5 @@ def cap_cpu_threads(cgroup_root: Path = CGROUP_ROOT) -> str | None:
     if quota is None or int(quota) >= threads:
         return None
     torch.set_num_threads(capped := max(1, int(quota)))
-    return f"CPU threads: {capped} (the container's CPU quota is {quota:g}; torch counted {threads} cores)"
+    return tr("CPU threads: {capped} (the container's CPU quota is {quota:g}; torch counted {threads} cores)",
+              capped=capped, quota=quota, threads=threads)

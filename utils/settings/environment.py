@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from utils.errors import SettingsError
+from utils.settings.language import tr
 
 SMOKE_VAR = "COURSE_SMOKE"
 SPEED_VAR = "COURSE_SPEED"
@@ -86,23 +87,26 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
     env = os.environ if environ is None else environ
     smoke = env.get(SMOKE_VAR, "").strip().lower()
     if smoke not in _TRUE_WORDS | _FALSE_WORDS:
-        raise SettingsError(f"{SMOKE_VAR}={env[SMOKE_VAR]!r} is not understood: use {SMOKE_VAR}=1 for smoke mode "
-                            "or leave it unset for the full course.")
+        raise SettingsError(tr("{var}={value!r} is not understood: use {var}=1 for smoke mode "
+                               "or leave it unset for the full course.", var=SMOKE_VAR, value=env[SMOKE_VAR]))
     lang = env.get(LANG_VAR, "").strip().lower() or "en"
     if lang not in LANGUAGES:
-        raise SettingsError(f"{LANG_VAR}={env[LANG_VAR]!r} is not understood: use {LANG_VAR}=ko for Korean "
-                            "or leave it unset for English.")
+        raise SettingsError(tr("{var}={value!r} is not understood: use {var}=ko for Korean "
+                               "or leave it unset for English.", var=LANG_VAR, value=env[LANG_VAR]))
     speed_var, speed_note = SPEED_VAR, None
     if SPEED_VAR not in env and env.get(OLD_SPEED_VAR, "").strip():
         speed_var = OLD_SPEED_VAR
-        speed_note = f"{OLD_SPEED_VAR} is now called {SPEED_VAR}: honoured, but please rename it."
+        speed_note = tr("{old} is now called {new}: honoured, but please rename it.",
+                        old=OLD_SPEED_VAR, new=SPEED_VAR)
     speed = env.get(speed_var, "").strip().lower() or "auto"
     if speed not in SPEEDS:
-        raise SettingsError(f"{speed_var}={env[speed_var]!r} is not understood: use {SPEED_VAR}=fp32 "
-                            "for the book's arithmetic or leave it unset (auto).")
+        raise SettingsError(tr("{var}={value!r} is not understood: use {new}=fp32 "
+                               "for the book's arithmetic or leave it unset (auto).",
+                               var=speed_var, value=env[speed_var], new=SPEED_VAR))
     batch = env.get(BATCH_SIZE_VAR, "").strip() or str(BATCH_SIZE)
     if not batch.isascii() or not batch.isdecimal() or int(batch) < 1:
-        raise SettingsError(f"{BATCH_SIZE_VAR}={env[BATCH_SIZE_VAR]!r} is not understood: use a whole number "
-                            f"of images, e.g. {BATCH_SIZE_VAR}=8 on a small machine, or leave it unset ({BATCH_SIZE}).")
+        raise SettingsError(tr("{var}={value!r} is not understood: use a whole number of images, "
+                               "e.g. {var}=8 on a small machine, or leave it unset ({default}).",
+                               var=BATCH_SIZE_VAR, value=env[BATCH_SIZE_VAR], default=BATCH_SIZE))
     return Environment(smoke in _TRUE_WORDS, lang, speed, speed_note, int(batch), *read_folders(env),
                        read_hub_dir(env))

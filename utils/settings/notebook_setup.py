@@ -16,6 +16,7 @@ from utils.settings.device import cap_cpu_threads, select_device
 from utils.errors import SettingsError
 from utils.settings.environment import DEFAULT_SEED, LANG_VAR, LANGUAGES, read_environment
 from utils.settings.fonts import use_korean_font
+from utils.settings.language import tr
 from utils.settings.paths import CoursePaths
 from utils.settings.speed import Speed, choose_speed
 
@@ -44,11 +45,13 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
 def weights_line(paths: CoursePaths, smoke: bool) -> str:
     """Whether the VGG16 weights are cached, and what to do offline if they are not."""
     if paths.vgg16_checkpoint.is_file():
-        return f"VGG16 weights: cached in {paths.vgg16_checkpoint.parent}"
-    return ("VGG16 weights: not cached yet; the first notebook that needs them downloads 528 MiB.\n"
-            + ("  Offline: random stand-in weights (smoke mode)." if smoke else
-               "  Offline? `make weights` while online, or run `%env COURSE_SMOKE=1`\n"
-               "  and this cell again (random stand-in weights)."))
+        return tr("VGG16 weights: cached in {folder}", folder=paths.vgg16_checkpoint.parent)
+    if smoke:
+        return tr("VGG16 weights: not cached yet; the first notebook that needs them downloads 528 MiB.\n"
+                  "  Offline: random stand-in weights (smoke mode).")
+    return tr("VGG16 weights: not cached yet; the first notebook that needs them downloads 528 MiB.\n"
+              "  Offline? `make weights` while online, or run `%env COURSE_SMOKE=1`\n"
+              "  and this cell again (random stand-in weights).")
 
 
 def setup_notebook(seed: int = DEFAULT_SEED, lang: str | None = None, verbose: bool = True,
@@ -62,7 +65,10 @@ def setup_notebook(seed: int = DEFAULT_SEED, lang: str | None = None, verbose: b
     import torchvision  # imported here so the report shows the version actually loaded
 
     if lang is not None and lang not in LANGUAGES:
-        raise SettingsError(f"setup_notebook(lang={lang!r}): use one of {', '.join(map(repr, LANGUAGES))}.")
+        raise SettingsError(tr("setup_notebook(lang={lang!r}): use one of {languages}.",
+                               lang=lang, languages=", ".join(map(repr, LANGUAGES))))
+    if environ is None and lang is not None:
+        os.environ[LANG_VAR] = lang  # first, so that a message about another variable speaks it too
     env = read_environment(environ)
     lang = lang or env.lang
     if environ is None:  # a test passes its own environ and leaves the process's alone
@@ -77,15 +83,17 @@ def setup_notebook(seed: int = DEFAULT_SEED, lang: str | None = None, verbose: b
     if verbose:
         print(f"Python {sys.version.split()[0]} ({platform.system()}), PyTorch {torch.__version__}, "
               f"torchvision {torchvision.__version__}")
-        print(f"Device: {device}" + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""))
+        gpu = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
+        print(tr("Device: {device}{gpu}", device=device, gpu=gpu))
         if threads_line:
             print(threads_line)
         print(ctx.speed.describe())
         if env.speed_note:
             print(env.speed_note)
-        print(f"Data: {ctx.paths.data_dir}\nSaving to: {ctx.paths.weights_dir}")
+        print(tr("Data: {data}\nSaving to: {weights}", data=ctx.paths.data_dir, weights=ctx.paths.weights_dir))
         print(weights_line(ctx.paths, env.smoke))
-        print(f"Seed {seed}, batch size {env.batch_size}. {ctx.mode.describe()}")
+        print(tr("Seed {seed}, batch size {batch_size}. {mode}", seed=seed, batch_size=env.batch_size,
+                 mode=ctx.mode.describe()))
     if font_hint:
         print(font_hint)
     return ctx

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import torch
 
 from utils.settings.environment import SPEED_VAR, SPEEDS
+from utils.settings.language import tr
 
 _DTYPE_NAMES = {torch.bfloat16: "bf16", torch.float16: "fp16"}
-FP32_HINT = f"{SPEED_VAR}=fp32 gives the book's plain fp32"
 #: A CPU gets bf16 autocast only if one convolution runs at least this many times as fast in bf16 as
 #: in fp32. Measured on one core: about 3.5-4x with AMX, 0.5x with AVX-512 bf16 alone, 0.1-0.2x where
 #: bf16 is emulated.
@@ -63,17 +63,17 @@ class Speed:
         if self.channels_last_training and self.channels_last_inference:
             return f"{name} + channels_last"
         if self.channels_last_inference:
-            return f"{name} + channels_last for inference"
+            return tr("{name} + channels_last for inference", name=name)
         if self.channels_last_training:
-            return f"{name} + channels_last for training"
+            return tr("{name} + channels_last for training", name=name)
         return name
 
     def describe(self) -> str:
         """The setup cell's lines: the choice and its reason, then how to get the book's fp32."""
-        line = f"Speed: {self.label} ({self.reason})"
         if self.label == "fp32":
-            return line
-        return f"{line}\n  {FP32_HINT}"
+            return tr("Speed: {label} ({reason})", label=self.label, reason=self.reason)
+        return tr("Speed: {label} ({reason})\n  {var}=fp32 gives the book's plain fp32",
+                  label=self.label, reason=self.reason, var=SPEED_VAR)
 
 
 def _best_of(runs: dict[str, Callable[[], None]], repeats: int) -> dict[str, float]:
@@ -146,10 +146,12 @@ def _cpu_speed() -> Speed:
     channels_last for each workload where it is measured faster."""
     bf16 = cpu_bf16_speedup()
     if bf16 is not None and bf16 >= BF16_MIN_SPEEDUP:
-        return Speed("cpu", torch.bfloat16, True, True, f"bf16 measured {bf16:.1f}x faster than fp32")
+        reason = tr("bf16 measured {speedup:.1f}x faster than fp32", speedup=bf16)
+        return Speed("cpu", torch.bfloat16, True, True, reason)
     training, inference = cpu_channels_last_speedup(True), cpu_channels_last_speedup(False)
-    bf16_part = "no bf16" if bf16 is None else f"bf16 {bf16:.1f}x"
-    reason = f"channels_last {inference:.1f}x inference, {training:.1f}x training; {bf16_part}"
+    bf16_part = tr("no bf16") if bf16 is None else f"bf16 {bf16:.1f}x"
+    reason = tr("channels_last {inference:.1f}x inference, {training:.1f}x training; {bf16}",
+                inference=inference, training=training, bf16=bf16_part)
     return Speed("cpu", None, training >= CHANNELS_LAST_MIN_SPEEDUP,
                  inference >= CHANNELS_LAST_MIN_SPEEDUP_INFERENCE, reason)
 
@@ -160,16 +162,16 @@ def choose_speed(device: torch.device | str, setting: str = "auto") -> Speed:
     every Apple GPU) in the usual layout (channels_last is not faster there)."""
     kind = torch.device(device).type
     if setting not in SPEEDS:
-        raise ValueError(f"setting must be one of {SPEEDS}, not {setting!r}")
+        raise ValueError(tr("setting must be one of {speeds}, not {setting!r}", speeds=SPEEDS, setting=setting))
     if setting == "fp32":
-        return Speed(kind, None, False, False, f"{SPEED_VAR}=fp32: the book's arithmetic")
+        return Speed(kind, None, False, False, tr("{var}=fp32: the book's arithmetic", var=SPEED_VAR))
     if kind == "cpu":
         return _cpu_speed()
     if kind == "cuda":
         if torch.cuda.is_bf16_supported(including_emulation=False):
-            return Speed(kind, torch.bfloat16, True, True, "this GPU supports bf16")
-        return Speed(kind, torch.float16, True, True, "no native bf16 on this GPU: fp16, scaled")
+            return Speed(kind, torch.bfloat16, True, True, tr("this GPU supports bf16"))
+        return Speed(kind, torch.float16, True, True, tr("no native bf16 on this GPU: fp16, scaled"))
     if kind == "mps" and torch.amp.is_autocast_available("mps"):
-        return Speed(kind, torch.float16, False, False, "Apple GPU: fp16 with a gradient scaler")
-    return Speed(kind, None, False, False, f"no mixed precision rule for {kind}")
+        return Speed(kind, torch.float16, False, False, tr("Apple GPU: fp16 with a gradient scaler"))
+    return Speed(kind, None, False, False, tr("no mixed precision rule for {kind}", kind=kind))
 

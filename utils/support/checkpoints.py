@@ -12,16 +12,24 @@ from torch import nn
 from utils.datalib.atomic_write import KEEP_COPIES, atomic_open, earlier_copies
 # notebook 04 imports CheckpointError from here
 from utils.errors import CheckpointError, WriteError
+from utils.settings.language import tr
 
 #: Key prefixes that wrappers add to a ``state_dict``.
 WRAPPER_PREFIXES = {
     "module.": "nn.DataParallel/DistributedDataParallel",
     "_orig_mod.": "torch.compile",
 }
-ARCHITECTURE_FIX = (
-    "build the same model before loading (for the course: VGG16 with classifier[6] = "
-    "nn.Linear(4096, 2)), or load the right file"
-)
+
+
+def _architecture_fix() -> str:
+    return tr(
+        "build the same model before loading (for the course: VGG16 with classifier[6] = "
+        "nn.Linear(4096, 2)), or load the right file"
+    )
+
+
+#: ``load_into``'s default ``fix`` (said in the course's language when it is shown).
+ARCHITECTURE_FIX = _architecture_fix()
 
 
 def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
@@ -37,7 +45,11 @@ def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -
         raise  # a full or read-only disk: already one line
     except OSError as err:  # a folder of that name, a name too long, ...: one line, not a traceback
         reason = err.strerror or err
-        line = f"{path} could not be written ({reason}): check the path and save again."
+        line = tr(
+            "{path} could not be written ({reason}): check the path and save again.",
+            path=path,
+            reason=reason,
+        )
         raise WriteError(err.errno, line, str(path)) from None
     return Path(path)
 
@@ -77,16 +89,26 @@ def _not_the_file(path: Path, err: Exception) -> str | None:
     lines = str(err).strip().splitlines()
     first = lines[0] if lines else type(err).__name__
     if isinstance(err, OSError) and not isinstance(err, EOFError) and not _opens(path):
-        return f"{path} could not be opened ({type(err).__name__}: {first})."
+        return tr(
+            "{path} could not be opened ({kind}: {first}).",
+            path=path,
+            kind=type(err).__name__,
+            first=first,
+        )
     if "CUDA" in first and "is_available() is False" in first:
-        return (
-            f"{path} could not be loaded on this machine, which has no CUDA GPU "
-            f"(PyTorch: {first}): pass map_location=\"cpu\"."
+        return tr(
+            "{path} could not be loaded on this machine, which has no CUDA GPU "
+            "(PyTorch: {first}): pass map_location=\"cpu\".",
+            path=path,
+            first=first,
         )
     if "version" in first and ("too old" in str(err) or "maximum supported version" in first):
-        return (
-            f"{path} was saved by a newer PyTorch than this one ({torch.__version__}; PyTorch: "
-            f"{first}): update the course's packages (`make setup`), or save it again here."
+        return tr(
+            "{path} was saved by a newer PyTorch than this one ({version}; PyTorch: "
+            "{first}): update the course's packages (`make setup`), or save it again here.",
+            path=path,
+            version=torch.__version__,
+            first=first,
         )
     return None
 
@@ -96,38 +118,55 @@ def _unreadable(path: Path, err: Exception, fix: str | None) -> str:
     if message is not None:
         return message
     text = str(err)
-    then = f" Fix: {fix}." if fix else ""
+    then = tr(" Fix: {fix}.", fix=fix) if fix else ""
     if _is_safetensors(path):
         hint = f" (PyTorch: {text.splitlines()[0]})" if "safetensors" in text else ""
-        return (
-            f"{path} is a safetensors file, not torch.save's format{hint}: "
+        return tr(
+            "{path} is a safetensors file, not torch.save's format{hint}: "
             "`pip install safetensors`, then load it with `import safetensors.torch; "
-            f"net.load_state_dict(safetensors.torch.load_file(path))`.{then}"
+            "net.load_state_dict(safetensors.torch.load_file(path))`.{then}",
+            path=path,
+            hint=hint,
+            then=then,
         )
     unsafe = re.search(r"Unsupported global: GLOBAL (\S+)", text)
     if unsafe:
-        what = (
-            f"{path} was refused as unsafe: it is a pickled Python object ({unsafe[1]}, e.g. a "
+        what = tr(
+            "{path} was refused as unsafe: it is a pickled Python object ({name}, e.g. a "
             "whole model saved with torch.save(net)), not a state_dict, and "
-            "torch.load(weights_only=True) loads only tensors."
+            "torch.load(weights_only=True) loads only tensors.",
+            path=path,
+            name=unsafe[1],
         )
         if then:
             return what + then
         new = path.with_name(f"{path.stem}_state_dict.pth")
         extract = f"torch.save(torch.load('{path}', weights_only=False).state_dict(), '{new}')"
-        return (
-            f"{what} If you trust this file, extract its weights once in a trusted session: "
-            f"`{extract}` (this runs code from the file: never for a file from an untrusted "
-            "source), then load that file."
+        return tr(
+            "{what} If you trust this file, extract its weights once in a trusted session: "
+            "`{extract}` (this runs code from the file: never for a file from an untrusted "
+            "source), then load that file.",
+            what=what,
+            extract=extract,
         )
     copies = ", ".join(p.name for p in reversed(earlier_copies(path)))
-    copies = f" (earlier copies beside it: {copies})" if copies else ""
     lines = text.strip().splitlines()
     said = f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
-    advice = then or f" Load another copy{copies}, or save the weights again."
-    return (
-        f"{path} could not be read as a PyTorch checkpoint ({said}): it is truncated, corrupt, "
-        f"or not a .pth file at all.{advice}"
+    if then:
+        advice = then
+    elif copies:
+        advice = tr(
+            " Load another copy (earlier copies beside it: {copies}), or save the weights again.",
+            copies=copies,
+        )
+    else:
+        advice = tr(" Load another copy, or save the weights again.")
+    return tr(
+        "{path} could not be read as a PyTorch checkpoint ({said}): it is truncated, corrupt, "
+        "or not a .pth file at all.{advice}",
+        path=path,
+        said=said,
+        advice=advice,
     )
 
 
@@ -141,8 +180,11 @@ def read_state_dict(
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(
-            f"No checkpoint at {path}. Run the cell that saves it "
-            "(save_state_dict) first, or check the path."
+            tr(
+                "No checkpoint at {path}. Run the cell that saves it "
+                "(save_state_dict) first, or check the path.",
+                path=path,
+            )
         )
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
@@ -157,8 +199,13 @@ def read_state_dict(
             entries += ", ..."
     if key is not None and not (isinstance(state, Mapping) and key in state):
         raise CheckpointError(
-            f"{path} has no entry {key!r} (it holds {entries or type(state).__name__}): "
-            "pass the key that holds the weights, or key=None for a plain state_dict."
+            tr(
+                "{path} has no entry {key!r} (it holds {entries}): "
+                "pass the key that holds the weights, or key=None for a plain state_dict.",
+                path=path,
+                key=key,
+                entries=entries or type(state).__name__,
+            )
         )
     state = state if key is None else state[key]
     if _is_state_dict(state):
@@ -168,27 +215,37 @@ def read_state_dict(
         inner = [k for k, v in state.items() if _is_state_dict(v) and v]
     if inner:
         raise CheckpointError(
-            f"{path} is a training checkpoint (a dict of {entries}): the weights are under "
-            f"{inner[0]!r}. Load them with load_state_dict(net, path, key={inner[0]!r}), i.e. "
-            f"`net.load_state_dict(torch.load(path, weights_only=True)[{inner[0]!r}])`."
+            tr(
+                "{path} is a training checkpoint (a dict of {entries}): the weights are under "
+                "{key!r}. Load them with load_state_dict(net, path, key={key!r}), i.e. "
+                "`net.load_state_dict(torch.load(path, weights_only=True)[{key!r}])`.",
+                path=path,
+                entries=entries,
+                key=inner[0],
+            )
         )
     if fix:
-        advice = f" Fix: {fix}."
+        advice = tr(" Fix: {fix}.", fix=fix)
     else:
-        advice = (
+        advice = tr(
             " Save weights with save_state_dict(net, path), i.e. "
             "torch.save(net.state_dict(), path)."
         )
     raise CheckpointError(
-        f"{path} holds a {type(state).__name__}, not a state_dict (a mapping of parameter names "
-        f"to tensors).{advice}"
+        tr(
+            "{path} holds a {kind}, not a state_dict (a mapping of parameter names "
+            "to tensors).{advice}",
+            path=path,
+            kind=type(state).__name__,
+            advice=advice,
+        )
     )
 
 
 def _keys(names: list[str]) -> str:
     shown = ", ".join(f'"{k}"' for k in names[:3])
     if len(names) > 3:
-        shown += f" and {len(names) - 3} more"
+        shown += tr(" and {n} more", n=len(names) - 3)
     return shown
 
 
@@ -199,16 +256,24 @@ def _mismatch(
         if state.keys() == {prefix + k for k in own}:
             loaded = "torch.load(path, weights_only=True)"
             stripped = f"{{k.removeprefix({prefix!r}): v for k, v in {loaded}.items()}}"
-            return (
-                f"{path} was saved from a model wrapped in {wrapper}: every key starts with "
-                f"{prefix!r}. Load it with load_state_dict(net, path, strip_prefix={prefix!r}), "
-                f"i.e. `net.load_state_dict({stripped})`."
+            return tr(
+                "{path} was saved from a model wrapped in {wrapper}: every key starts with "
+                "{prefix!r}. Load it with load_state_dict(net, path, strip_prefix={prefix!r}), "
+                "i.e. `net.load_state_dict({stripped})`.",
+                path=path,
+                wrapper=wrapper,
+                prefix=prefix,
+                stripped=stripped,
             )
         if own.keys() == {prefix + k for k in state}:
-            return (
-                f"{path} holds the weights of a plain model, but this network is wrapped in "
-                f"{wrapper} (its keys start with {prefix!r}): load into the model inside, "
-                f"net.{prefix[:-1]}."
+            return tr(
+                "{path} holds the weights of a plain model, but this network is wrapped in "
+                "{wrapper} (its keys start with {prefix!r}): load into the model inside, "
+                "net.{inner}.",
+                path=path,
+                wrapper=wrapper,
+                prefix=prefix,
+                inner=prefix[:-1],
             )
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
@@ -217,22 +282,35 @@ def _mismatch(
     if not missing and not unexpected and len(layers) == 1:
         layer = f"{min(layers)}.weight"
         if layer in resized:
-            return (
-                f"{path} holds a different head: {layer} has {state[layer].shape[0]} outputs in "
-                f"the file, {own[layer].shape[0]} in this network. Fix: {fix}."
+            return tr(
+                "{path} holds a different head: {layer} has {file_outputs} outputs in "
+                "the file, {own_outputs} in this network. Fix: {fix}.",
+                path=path,
+                layer=layer,
+                file_outputs=state[layer].shape[0],
+                own_outputs=own[layer].shape[0],
+                fix=fix,
             )
     problems = []
     if missing:
-        problems.append(f"Missing key(s) in state_dict: {_keys(missing)}")
+        problems.append(tr("Missing key(s) in state_dict: {keys}", keys=_keys(missing)))
     if unexpected:
-        problems.append(f"Unexpected key(s) in state_dict: {_keys(unexpected)}")
+        problems.append(tr("Unexpected key(s) in state_dict: {keys}", keys=_keys(unexpected)))
     for k in resized[:3]:
         problems.append(
-            f"size mismatch for {k}: {list(state[k].shape)} in the file, {list(own[k].shape)} here"
+            tr(
+                "size mismatch for {key}: {in_file} in the file, {here} here",
+                key=k,
+                in_file=list(state[k].shape),
+                here=list(own[k].shape),
+            )
         )
-    return (
-        f"{path} was saved from a different architecture than this network "
-        f"({'; '.join(problems)}). Fix: {fix}."
+    return tr(
+        "{path} was saved from a different architecture than this network "
+        "({problems}). Fix: {fix}.",
+        path=path,
+        problems="; ".join(problems),
+        fix=fix,
     )
 
 
@@ -250,6 +328,8 @@ def load_into(
     tensors become the parameters (for a ``net`` built on "meta")."""
     if strip_prefix:
         state = {k.removeprefix(strip_prefix): v for k, v in state.items()}
+    if fix == ARCHITECTURE_FIX:
+        fix = _architecture_fix()  # in the language of the moment
     own = net.state_dict()
     if own.keys() != state.keys() or any(own[k].shape != state[k].shape for k in own):
         raise CheckpointError(_mismatch(Path(path), own, state, fix))

@@ -14,6 +14,7 @@ from torch.utils.data import Dataset
 
 from utils.dataloader_image_classification import CLASS_NAMES
 from utils.settings.device import select_device
+from utils.settings.language import tr
 from utils.settings.speed import Speed, choose_speed
 from utils.training import History
 from utils.support.visualization import show_image_grid, show_topk_panels
@@ -68,7 +69,7 @@ def predict_dataloader(
     finally:
         net.to(memory_format=torch.contiguous_format).train(was_training)
     if not labels:
-        raise ValueError("the DataLoader yielded no batches")
+        raise ValueError(tr("the DataLoader yielded no batches"))
     probs = torch.cat(probs)
     return Predictions(torch.cat(labels), probs.argmax(dim=1), probs)
 
@@ -83,11 +84,15 @@ def confusion_matrix(
     preds = torch.as_tensor(preds, dtype=torch.long).flatten()
     if labels.shape != preds.shape:
         raise ValueError(
-            f"labels {tuple(labels.shape)} and preds {tuple(preds.shape)} differ in length"
+            tr(
+                "labels {labels} and preds {preds} differ in length",
+                labels=tuple(labels.shape),
+                preds=tuple(preds.shape),
+            )
         )
     for name, t in (("labels", labels), ("preds", preds)):
         if t.numel() and (t.min() < 0 or t.max() >= num_classes):
-            raise ValueError(f"{name} must lie in 0..{num_classes - 1}")
+            raise ValueError(tr("{name} must lie in 0..{last}", name=name, last=num_classes - 1))
     flat = torch.bincount(labels * num_classes + preds, minlength=num_classes * num_classes)
     return flat.reshape(num_classes, num_classes)
 
@@ -99,16 +104,30 @@ def plot_confusion_matrix(
 ) -> Figure:
     """A ``(C, C)`` confusion matrix with every count in its cell; the accuracy is appended to
     ``title``."""
+    if title == "Confusion matrix":  # the default, in the course's language
+        title = tr("Confusion matrix")
     cm = np.asarray(cm)
     n = len(class_names)
     if cm.shape != (n, n):
-        raise ValueError(f"cm has shape {cm.shape}, expected ({n}, {n}) for {list(class_names)}")
+        raise ValueError(
+            tr(
+                "cm has shape {shape}, expected ({n}, {n}) for {names}",
+                shape=cm.shape,
+                n=n,
+                names=list(class_names),
+            )
+        )
     total = int(cm.sum())
     acc = np.trace(cm) / total if total else 0.0
     fig, ax = plt.subplots(figsize=(1.6 * n + 2.4, 1.6 * n + 1.2))
     image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=max(int(cm.max()), 1))
     fig.colorbar(
-        image, ax=ax, fraction=0.046, pad=0.04, label="images", ticks=MaxNLocator(integer=True)
+        image,
+        ax=ax,
+        fraction=0.046,
+        pad=0.04,
+        label=tr("images"),
+        ticks=MaxNLocator(integer=True),
     )
     threshold = cm.max() / 2 if cm.max() else 1
     for i, j in np.ndindex(n, n):
@@ -124,9 +143,15 @@ def plot_confusion_matrix(
     ax.set_xticks(range(n), labels=list(class_names))
     ax.set_yticks(range(n), labels=list(class_names))
     ax.set(
-        xlabel="predicted class",
-        ylabel="true class",
-        title=f"{title}\naccuracy {acc:.4f} ({int(np.trace(cm))}/{total})",
+        xlabel=tr("predicted class"),
+        ylabel=tr("true class"),
+        title=tr(
+            "{title}\naccuracy {acc:.4f} ({right}/{total})",
+            title=title,
+            acc=acc,
+            right=int(np.trace(cm)),
+            total=total,
+        ),
     )
     fig.tight_layout()
     return fig
@@ -141,36 +166,45 @@ def format_history(history: History) -> str:
         lines.append(f"{r.epoch:>5}  {r.phase:<5} {numbers}")
     if val := history.phase("val"):
         lines.append(
-            f"val accuracy before training {val[0].acc:.4f}, after the last epoch {val[-1].acc:.4f}"
+            tr(
+                "val accuracy before training {before:.4f}, after the last epoch {after:.4f}",
+                before=val[0].acc,
+                after=val[-1].acc,
+            )
         )
     if not history.finished:
-        lines.append(f"(a stopped run: {history.batches_trained} training batches)")
+        lines.append(
+            tr("(a stopped run: {n} training batches)", n=history.batches_trained)
+        )
     return "\n".join(lines)
 
 
 def plot_learning_curves(history: History, title: str = "Learning curves") -> Figure:
     """Loss and accuracy per epoch, train and val (from epoch 0, before training), side by side."""
+    if title == "Learning curves":  # the default, in the course's language
+        title = tr("Learning curves")
     if not history.records:
-        raise ValueError("the history is empty: run the training loop first")
+        raise ValueError(tr("the history is empty: run the training loop first"))
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6))
     styles = {
         "train": dict(color="tab:blue", marker="o"),
         "val": dict(color="tab:orange", marker="s"),
     }
+    legend = {"train": tr("train"), "val": tr("val")}
     for phase, style in styles.items():
         if records := history.phase(phase):
             epochs = [r.epoch for r in records]
-            ax_loss.plot(epochs, [r.loss for r in records], label=phase, **style)
-            ax_acc.plot(epochs, [r.acc for r in records], label=phase, **style)
+            ax_loss.plot(epochs, [r.loss for r in records], label=legend[phase], **style)
+            ax_acc.plot(epochs, [r.acc for r in records], label=legend[phase], **style)
     last_epoch = max(r.epoch for r in history.records)
-    for ax, ylabel in ((ax_loss, "mean loss per image"), (ax_acc, "accuracy")):
-        ax.set(xlabel="epoch (0 = before training)", ylabel=ylabel)
+    for ax, ylabel in ((ax_loss, tr("mean loss per image")), (ax_acc, tr("accuracy"))):
+        ax.set(xlabel=tr("epoch (0 = before training)"), ylabel=ylabel)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(-0.3, max(last_epoch, 1) + 0.3)
         ax.grid(alpha=0.3)
         ax.legend()
-    ax_loss.set_title("Loss")
-    ax_acc.set(title="Accuracy", ylim=(-0.02, 1.02))
+    ax_loss.set_title(tr("Loss"))
+    ax_acc.set(title=tr("Accuracy"), ylim=(-0.02, 1.02))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -200,10 +234,16 @@ def show_prediction_gallery(
 ) -> Figure:
     """The :func:`gallery_indices` images ``(3, H, W)`` of ``dataset`` titled "pred / true"
     (mistakes red), from :func:`predict_dataloader` on an unshuffled loader of it."""
+    if suptitle == "Validation predictions":  # the default, in the course's language
+        suptitle = tr("Validation predictions")
     if len(dataset) != len(predictions):
         raise ValueError(
-            f"the data set has {len(dataset)} images but there are "
-            f"{len(predictions)} predictions: use the same, unshuffled data"
+            tr(
+                "the data set has {images} images but there are "
+                "{predictions} predictions: use the same, unshuffled data",
+                images=len(dataset),
+                predictions=len(predictions),
+            )
         )
     indices = gallery_indices(predictions)
     images, titles, colors = [], [], []
@@ -211,8 +251,12 @@ def show_prediction_gallery(
         image, label = dataset[i]
         if int(label) != int(predictions.labels[i]):
             raise ValueError(
-                f"image {i}: label {label} differs from the prediction record; "
-                "were the predictions made on a shuffled loader?"
+                tr(
+                    "image {i}: label {label} differs from the prediction record; "
+                    "were the predictions made on a shuffled loader?",
+                    i=i,
+                    label=label,
+                )
             )
         pred = int(predictions.preds[i])
         wrong = pred != int(label)
@@ -223,8 +267,13 @@ def show_prediction_gallery(
         )
         colors.append(MISTAKE_COLOR if wrong else CORRECT_COLOR)
     n_wrong = colors.count(MISTAKE_COLOR)
-    shown = f"{n_wrong} of {len(indices)} shown, mistakes first"
-    title = f"{suptitle}\n'predicted / true'; red ✗ = mistake ({shown})"
+    title = tr(
+        "{suptitle}\n'predicted / true'; red ✗ = mistake "
+        "({wrong} of {shown} shown, mistakes first)",
+        suptitle=suptitle,
+        wrong=n_wrong,
+        shown=len(indices),
+    )
     fig = show_image_grid(images, titles=titles, ncols=ncols, title_colors=colors, suptitle=title)
     fig.tight_layout()  # a second pass: two-line titles no longer overlap the row above
     return fig
@@ -249,16 +298,24 @@ def plot_image_prediction(
 ) -> Figure:
     """A normalised ``(3, H, W)`` image beside a bar chart of its ``(C,)`` probabilities (the winner
     in orange)."""
+    if title == "Prediction":  # the default, in the course's language
+        title = tr("Prediction")
     probs = torch.as_tensor(probs).detach().cpu().float()
     if probs.numel() != len(class_names):
-        raise ValueError(f"{probs.numel()} probabilities for {len(class_names)} classes")
+        raise ValueError(
+            tr(
+                "{n} probabilities for {classes} classes",
+                n=probs.numel(),
+                classes=len(class_names),
+            )
+        )
     best = int(probs.argmax())
     bars = [(i, name, float(p)) for i, (name, p) in enumerate(zip(class_names, probs.tolist()))]
     return show_topk_panels(
         [image],
         [bars],
-        titles=[f"predicted: {class_names[best]}"],
+        titles=[tr("predicted: {name}", name=class_names[best])],
         suptitle=title,
         highlight_ids=[best],
-        bar_title="class probabilities (sum to 1)",
+        bar_title=tr("class probabilities (sum to 1)"),
     )

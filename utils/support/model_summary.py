@@ -12,6 +12,7 @@ from torchinfo import ModelStatistics, summary
 
 from utils.datalib.atomic_write import atomic_open
 from utils.errors import StoppedRunError
+from utils.settings.language import tr
 from utils.training import History
 
 
@@ -56,15 +57,22 @@ def finished_history(net: nn.Module) -> History:
     history = getattr(net, "history", None)
     if history is None:
         raise StoppedRunError(
-            "This network has no training record yet: run the training cell first."
+            tr("This network has no training record yet: run the training cell first.")
         )
     if not history.finished:
         done = history.batches_trained
-        batches = "batch" if done == 1 else "batches"
-        raise StoppedRunError(
-            f"This network's last training run was stopped after {done} training {batches}: "
-            "run the training cell again, to its end, then this cell."
-        )
+        if done == 1:
+            said = tr(
+                "This network's last training run was stopped after 1 training batch: "
+                "run the training cell again, to its end, then this cell."
+            )
+        else:
+            said = tr(
+                "This network's last training run was stopped after {done} training batches: "
+                "run the training cell again, to its end, then this cell.",
+                done=done,
+            )
+        raise StoppedRunError(said)
     return history
 
 
@@ -120,16 +128,16 @@ def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
         return f"{fraction * 100:.4f}".rstrip("0").rstrip(".") + "\u00a0%"
 
     header = [
-        "run",
-        "val acc before",
-        "val acc after",
-        "training epochs",
-        "train time (s)",
-        "trainable params",
-        "of all",
-        "arithmetic",
-        "weights",
-        "mode",
+        tr("run"),
+        tr("val acc before"),
+        tr("val acc after"),
+        tr("training epochs"),
+        tr("train time (s)"),
+        tr("trainable params"),
+        tr("of all"),
+        tr("arithmetic"),
+        tr("weights"),
+        tr("mode"),
     ]
     lines = [
         "| " + " | ".join(header) + " |",
@@ -146,7 +154,7 @@ def format_run_comparison(summaries: Sequence[Mapping[str, Any]]) -> str:
             share(s),
             s.get("speed", "?"),
             s.get("weights", "?"),
-            "smoke" if s.get("smoke") else "full",
+            tr("smoke") if s.get("smoke") else tr("full"),
         ]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from utils.errors import UploadError
+from utils.settings.language import tr
 
 
 def first_upload(
@@ -27,7 +28,11 @@ def first_upload(
         upload = name = None
     if not isinstance(upload, Mapping) or not isinstance(name, str) or "content" not in upload:
         raise UploadError(
-            f"uploader.value is a {type(value).__name__} in neither ipywidgets 7's nor 8's shape: "
-            "pass the FileUpload's own .value, or upgrade ipywidgets (pip install -U ipywidgets)."
+            tr(
+                "uploader.value is a {kind} in neither ipywidgets 7's nor 8's shape: "
+                "pass the FileUpload's own .value, or upgrade ipywidgets "
+                "(pip install -U ipywidgets).",
+                kind=type(value).__name__,
+            )
         )
     return name, bytes(upload["content"])

@@ -17,6 +17,7 @@ from torchvision.utils import make_grid
 
 from utils.dataloader_image_classification import MEAN, STD
 from utils.imagenet_inference import Prediction
+from utils.settings.language import tr
 
 ImageLike = torch.Tensor | np.ndarray | Image.Image
 #: Inches: JupyterLab's notebook area on a laptop (900 px at 100 dpi), so no figure is shrunk.
@@ -84,7 +85,7 @@ def show_image_grid(
     """Images in a grid with optional (coloured) titles, which never run into the row above; cells
     are 2.6 inches, smaller where the grid would not fit :data:`FIGURE_WIDTH`."""
     if len(images) == 0:
-        raise ValueError("show_image_grid needs at least one image")
+        raise ValueError(tr("show_image_grid needs at least one image"))
     ncols = max(1, min(ncols, len(images)))
     nrows, cell_size = math.ceil(len(images) / ncols), min(2.6, FIGURE_WIDTH / ncols)
     lines = 0  # the most lines of any title
@@ -116,7 +117,9 @@ def channel_stats(tensor: torch.Tensor) -> list[ChannelStats]:
     t = tensor.detach().cpu().double()
     t = t.unsqueeze(0) if t.dim() == 3 else t
     if t.dim() != 4 or t.shape[1] != 3:
-        raise ValueError(f"expected (3, H, W) or (N, 3, H, W), got {tuple(t.shape)}")
+        raise ValueError(
+            tr("expected (3, H, W) or (N, 3, H, W), got {shape}", shape=tuple(t.shape))
+        )
     std, mean = torch.std_mean(t, dim=(0, 2, 3), correction=0)
     lo, hi = t.amin(dim=(0, 2, 3)), t.amax(dim=(0, 2, 3))
     return [
@@ -146,21 +149,27 @@ def plot_channel_histograms(
 ) -> Figure:
     """One panel per ``(3, H, W)`` tensor: each channel's histogram, a dashed line at its mean."""
     if not tensors:
-        raise ValueError("plot_channel_histograms needs at least one tensor")
+        raise ValueError(tr("plot_channel_histograms needs at least one tensor"))
     fig, axes = plt.subplots(
         1, len(tensors), figsize=(min(4.5 * len(tensors), FIGURE_WIDTH), 3.4), squeeze=False
     )
     for ax, (title, tensor) in zip(axes.flat, tensors.items()):
         t = tensor.detach().cpu().float()
         if t.dim() != 3 or t.shape[0] != 3:
-            raise ValueError(f"{title}: expected a (3, H, W) tensor, got {tuple(t.shape)}")
+            raise ValueError(
+                tr(
+                    "{title}: expected a (3, H, W) tensor, got {shape}",
+                    title=title,
+                    shape=tuple(t.shape),
+                )
+            )
         for values, name, color in zip(t.reshape(3, -1), CHANNEL_NAMES, CHANNEL_COLORS):
             ax.hist(
                 values.numpy(), bins=64, histtype="step", color=color, linewidth=1.5, label=name
             )
             ax.axvline(float(values.mean()), color=color, linestyle="--", linewidth=1)
-        ax.set(title=title, xlabel="pixel value", ylabel="number of pixels")
-        ax.legend(title="channel (-- mean)", fontsize=8, title_fontsize=8)
+        ax.set(title=title, xlabel=tr("pixel value"), ylabel=tr("number of pixels"))
+        ax.legend(title=tr("channel (-- mean)"), fontsize=8, title_fontsize=8)
     return _finish(fig, suptitle)
 
 
@@ -175,7 +184,7 @@ def show_images_side_by_side(
     the largest width and height, so a 224-pixel crop looks smaller than the 640-pixel photo it came
     from."""
     if not images:
-        raise ValueError("show_images_side_by_side needs at least one image")
+        raise ValueError(tr("show_images_side_by_side needs at least one image"))
     arrays = [to_display_array(img, normalized) for img in images]
     max_h, max_w = max(a.shape[0] for a in arrays), max(a.shape[1] for a in arrays)
     ratios = [max_w / max_h if same_scale else a.shape[1] / a.shape[0] for a in arrays]
@@ -191,7 +200,7 @@ def show_images_side_by_side(
         imshow(arr, ax, titles and titles[i])
         if same_scale:
             ax.set(xlim=(-0.5, max_w - 0.5), ylim=(max_h - 0.5, -0.5))
-        ax.set(xlabel="x (pixels)", ylabel="y (pixels)" if i == 0 else "")
+        ax.set(xlabel=tr("x (pixels)"), ylabel=tr("y (pixels)") if i == 0 else "")
     return _finish(fig, suptitle)
 
 
@@ -231,8 +240,8 @@ def show_kept_regions(
         width_ratios=[aspect] + [1] * len(results),
     )
     ax0 = axes[0, 0]
-    imshow(image, ax0, f"original {image.size[0]} x {image.size[1]} (W x H)")
-    ax0.set(xlabel="x (pixels)", ylabel="y (pixels)")
+    imshow(image, ax0, tr("original {w} x {h} (W x H)", w=image.size[0], h=image.size[1]))
+    ax0.set(xlabel=tr("x (pixels)"), ylabel=tr("y (pixels)"))
     for i, (label, (left, top, w, h)) in enumerate(regions.items()):
         frame = Rectangle(
             (left - 0.5, top - 0.5),
@@ -250,13 +259,13 @@ def show_kept_regions(
         loc="lower center",
         ncol=1,
         fontsize=9,
-        title="kept region of the original",
+        title=tr("kept region of the original"),
         title_fontsize=9,
     )
     for i, (ax, (label, result)) in enumerate(zip(axes.flat[1:], results.items())):
         arr = to_display_array(result, normalized)
         imshow(arr, ax, f"{label}\n-> {arr.shape[1]} x {arr.shape[0]}")
-        ax.set_xlabel("x (pixels)")
+        ax.set_xlabel(tr("x (pixels)"))
         for spine in ax.spines.values():
             spine.set(edgecolor=colors[i], linewidth=2.5, linestyle=styles[i])
     above_legend = (0.0, legend_h / fig.get_figheight(), 1.0, 1.0)  # the legend's strip stays free
@@ -272,7 +281,7 @@ def plot_topk(
     """Horizontal bars of top-k ``(class_id, name, probability)``, best on top, ``highlight_ids`` in
     orange, into ``ax`` if given; the axis runs to 1, to show confidence honestly."""
     if not predictions:
-        raise ValueError("plot_topk needs at least one prediction")
+        raise ValueError(tr("plot_topk needs at least one prediction"))
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(predictions) + 1.2))
     else:
@@ -294,7 +303,7 @@ def plot_topk(
             ha="right" if inside else "left",
             color="white" if inside else "black",
         )
-    ax.set_xlabel("softmax probability")
+    ax.set_xlabel(tr("softmax probability"))
     ax.set_title(title or "", fontsize=10)
     if len(fig.axes) == 1:
         fig.tight_layout()
@@ -314,7 +323,7 @@ def show_topk_panels(
     right."""
     if not images or not len(images) == len(topk_lists) == len(titles):
         raise ValueError(
-            "show_topk_panels needs as many top-k lists and titles as images (at least one)"
+            tr("show_topk_panels needs as many top-k lists and titles as images (at least one)")
         )
     row_h = max(2.2, 0.3 * max(len(t) for t in topk_lists) + 0.7)  # two rows fit a laptop screen
     fig, axes = plt.subplots(
@@ -327,6 +336,6 @@ def show_topk_panels(
     for (ax_img, ax_bar), img, topk, title in zip(axes, images, topk_lists, titles):
         imshow(img, ax_img, title, normalized, fontsize=10)
         ax_img.axis("off")
-        bars_title = bar_title or f"top-{len(topk)}"
+        bars_title = bar_title or tr("top-{k}", k=len(topk))
         plot_topk(topk, title=bars_title, ax=ax_bar, highlight_ids=highlight_ids)
     return _finish(fig, suptitle)
