@@ -48,7 +48,9 @@ def _tr_calls(path: Path) -> list[ast.Call]:
 
 
 def _modules() -> list[Path]:
-    return [p for p in sorted(UTILS.rglob("*.py")) if p not in NOT_TRANSLATED]
+    """The modules whose messages a learner reads: utils/ and the static site's own words (classroom/)."""
+    return [p for p in [*sorted(UTILS.rglob("*.py")), REPO_ROOT / "classroom" / "static_site.py"]
+            if p not in NOT_TRANSLATED]
 
 
 def _where(path: Path, node: ast.AST) -> str:

@@ -88,3 +88,17 @@ def test_the_student_site_leaves_the_solutions_out(site: Path, tmp_path: Path) -
     assert "Try." in page and f"data:image/png;base64,{PNG.decode()}" in page  # the exercise and outputs stay
     assert "Because 42" not in page and "Solution" not in page
     assert "Because 42" in (site / "01_first.html").read_text()  # the teacher's site keeps it
+
+
+def test_the_korean_site_speaks_korean_and_links_from_notebooks_ko(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make site COURSE_LANG=ko`: the site's own words in Korean, repository links from notebooks/ko/."""
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    first = _notebook(tmp_path / "01_first.ipynb", "01 · 첫째", "[README](../../README.md#binder), "
+                      "[용어](../README.md#glossary)")
+    out = tmp_path / "site"
+    assert main(["--out", str(out), str(first), "--source", "notebooks/ko"]) == 0
+    page, index = (out / "01_first.html").read_text(), (out / "index.html").read_text()
+    assert ">목차</a>" in page and "VGG16 코스" in index and "순서대로" in index
+    assert f'href="{repo_url()}/blob/main/README.md#binder"' in page
+    assert f'href="{repo_url()}/blob/main/notebooks/README.md#glossary"' in page

@@ -2,12 +2,11 @@
 
 from matplotlib import font_manager, rcParams
 
+from utils.settings.language import tr
+
 #: The Korean fonts tried, in order: Debian's fonts-nanum (Colab, Binder, the hub image), Google's Noto CJK,
 #: then those that come with Windows and macOS.
 KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo")
-#: What to do when none is installed.
-FONT_HINT = ("No Korean font found, so figures draw Hangul as boxes: install one (Debian, Ubuntu, Colab: "
-             "`apt-get install fonts-nanum`), then restart the kernel.")
 
 
 def _installed() -> list[str]:
@@ -18,7 +17,7 @@ def _installed() -> list[str]:
 def use_korean_font() -> str | None:
     """Put the installed ``KOREAN_FONTS`` first in ``rcParams["font.family"]`` (matplotlib draws each glyph
     with the first font of the list that has it) and set ``axes.unicode_minus`` off (Korean fonts often
-    lack the minus sign U+2212). Returns ``FONT_HINT`` when none is installed, else None."""
+    lack the minus sign U+2212). Returns a line saying how to install one when none is installed, else None."""
     found = _installed()
     if not found:  # installed after matplotlib cached its font list (Colab's first cell installs one)
         for path in font_manager.findSystemFonts():
@@ -26,7 +25,8 @@ def use_korean_font() -> str | None:
                 font_manager.fontManager.addfont(path)
         found = _installed()
     if not found:
-        return FONT_HINT
+        return tr("No Korean font found, so figures draw Hangul as boxes: install one (Debian, Ubuntu, Colab: "
+                  "`apt-get install fonts-nanum`), then restart the kernel.")
     families = [name for name in rcParams["font.family"] if name not in found]
     rcParams["font.family"] = [*found, *families]
     rcParams["axes.unicode_minus"] = False

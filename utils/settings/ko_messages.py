@@ -622,4 +622,15 @@ MESSAGES: dict[str, str] = {
     "{n} probabilities for {classes} classes": "클래스는 {classes}개인데 확률은 {n}개입니다",
     "predicted: {name}": "예측: {name}",
     "class probabilities (sum to 1)": "클래스별 확률(합계 1)",
+    # utils/settings/fonts.py
+    "No Korean font found, so figures draw Hangul as boxes: install one (Debian, Ubuntu, Colab: "
+    "`apt-get install fonts-nanum`), then restart the kernel.":
+        "한글 글꼴이 없어 그림의 한글이 네모로 나옵니다. 글꼴을 설치한 뒤(Debian, Ubuntu, Colab: "
+        "`apt-get install fonts-nanum`) 커널을 다시 시작하세요.",
+    # classroom/static_site.py: the site's own words (make site COURSE_LANG=ko)
+    "Contents": "목차",
+    "Also:": "함께 보기:",
+    "VGG16 course": "VGG16 코스",
+    "The notebooks, executed, with their outputs and figures. Work through them in order.":
+        "실행한 노트북을 출력과 그림까지 담았습니다. 순서대로 읽어 나가세요.",
 }
