@@ -11,7 +11,7 @@ is 3.11 unless ``--python-version`` says otherwise. pip evaluates the packages' 
 it runs on, not for ``--platform``: from Linux, torch's CUDA build asks for its Linux-only NVIDIA packages even for
 ``win_amd64`` and the download fails. With ``--torch cpu`` there are none; otherwise run it on a machine like the
 room's. What it downloads: ``requirements.txt``, the
-extras ``lab``, ``dev`` and ``classroom`` of ``pyproject.toml``, and the build tools ``pip install -e .`` needs
+extras ``lab``, ``dev``, ``classroom`` and ``ko`` of ``pyproject.toml``, and the build tools ``pip install -e .`` needs
 (setuptools) and pip itself, each pinned by ``constraints.txt`` where the lock names it.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from utils.errors import human_size
 from utils.settings.environment import REPO_ROOT
 
-EXTRAS = ("lab", "dev", "classroom")
+EXTRAS = ("lab", "dev", "classroom", "ko")
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # the Makefile's TORCH_CPU_INDEX
 
 

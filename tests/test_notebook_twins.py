@@ -131,7 +131,7 @@ def test_notebook_definition_matches_its_utils_twin(notebook: str, name: str, mo
 
 def korean_copy_in_english_strings(notebook: str, folder: Path) -> Path:
     """The Korean notebook (notebooks/ko/) written into ``folder`` with the strings its translation file lists put
-    back into English (its comments and docstrings stay Korean: the comparison ignores them)."""
+    back into English (its comments stay Korean: the comparison ignores them, as it ignores docstrings)."""
     nb = nbformat.read(translate.lang_dir() / notebook, as_version=4)
     entries = translate.translations_for(Path(notebook).stem)
     for cell in nb.cells:

@@ -19,7 +19,7 @@ def test_the_wheelhouse_asks_for_everything_make_setup_installs(repo_root: Path)
     runtime = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
     extras = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert set(runtime) <= set(wanted) and "torch>=2.6" in wanted
-    for extra in ("lab", "dev", "classroom"):  # make setup's, and make hub-check's
+    for extra in ("lab", "dev", "classroom", "ko"):  # make setup's, make hub-check's and make lab-ko's
         assert set(extras[extra]) <= set(wanted), extra
     assert "pip" in wanted and any(w.startswith("setuptools") for w in wanted)  # -e . builds with no index
 
