@@ -194,7 +194,7 @@ def test_the_setup_lines_speak_the_notebooks_language(tmp_path: Path, monkeypatc
     assert any(line.startswith(("VGG16 가중치: 아직", "고속화: ")) for line in korean)
     assert not [line for line in korean if line.startswith(("Device", "Seed", "VGG16 weights", "Speed"))]
     smoke = _setup_lines(capsys, "ko", COURSE_SMOKE="1", TORCH_HOME=str(tmp_path))
-    assert "시드 1234, 배치 크기 32. 스모크 모드(COURSE_SMOKE=1): 클래스와 단계(학습·검증)마다 이미지 4장." in smoke
+    assert "시드 1234, 배치 크기 32. 스모크 모드(COURSE_SMOKE=1): 클래스와 페이즈(학습·검증)마다 이미지 4장." in smoke
     for line in korean + smoke:  # the English setup lines are held to 100 columns (tests/test_course_mode.py)
         assert display_width(line) <= 100, line
 

@@ -19,16 +19,16 @@ MESSAGES: dict[str, str] = {
     ),
     # utils/settings/
     "{var}={value!r} is not understood: use {var}=1 for smoke mode or leave it unset for the full course.": (
-        "{var}={value!r}: 알 수 없는 값입니다. 스모크 모드라면 {var}=1로 설정하고, 전체 과정이라면 설정하지 "
-        "마세요."
+        "{var}={value!r}: 알 수 없는 값입니다. 스모크 모드로 실행하려면 {var}=1로 설정하고, 전체 코스를 "
+        "실행하려면 설정하지 마세요."
     ),
     "{var}={value!r} is not understood: use {var}=ko for Korean or leave it unset for English.":
-        "{var}={value!r}: 알 수 없는 값입니다. 한국어라면 {var}=ko로 설정하고, 영어라면 설정하지 마세요.",
+        "{var}={value!r}: 알 수 없는 값입니다. 한국어로 보려면 {var}=ko로 설정하고, 영어로 보려면 설정하지 마세요.",
     "{old} is now called {new}: honoured, but please rename it.":
-        "{old}의 새 이름은 {new}입니다. 지금은 그대로 따르지만, 이름을 바꿔 주세요.",
+        "{old}의 새 이름은 {new}입니다. 이번에는 예전 이름도 받아들이지만, 새 이름으로 바꾸세요.",
     "{var}={value!r} is not understood: use {new}=fp32 for the book's arithmetic or leave it unset (auto).": (
-        "{var}={value!r}: 알 수 없는 값입니다. 책과 같은 연산이라면 {new}=fp32로 설정하고, 아니면 설정하지 "
-        "마세요(auto)."
+        "{var}={value!r}: 알 수 없는 값입니다. 책과 같은 연산을 쓰려면 {new}=fp32로 설정하고, 자동으로 "
+        "고르게 하려면 설정하지 마세요(auto)."
     ),
     "{var}={value!r} is not understood: use a whole number of images, e.g. {var}=8 on a small machine, or "
     "leave it unset ({default}).": (
@@ -39,14 +39,14 @@ MESSAGES: dict[str, str] = {
     "VGG16 weights: not cached yet; the first notebook that needs them downloads 528 MiB.\n"
     "  Offline: random stand-in weights (smoke mode).": (
         "VGG16 가중치: 아직 캐시에 없습니다. 가중치가 필요한 첫 노트북이 528 MiB를 내려받습니다.\n"
-        "  오프라인이면 무작위 임시 가중치를 씁니다(스모크 모드)."
+        "  오프라인이면 무작위 대역 가중치를 씁니다(스모크 모드)."
     ),
     "VGG16 weights: not cached yet; the first notebook that needs them downloads 528 MiB.\n"
     "  Offline? `make weights` while online, or run `%env COURSE_SMOKE=1`\n"
     "  and this cell again (random stand-in weights).": (
         "VGG16 가중치: 아직 캐시에 없습니다. 가중치가 필요한 첫 노트북이 528 MiB를 내려받습니다.\n"
         "  오프라인인가요? 온라인일 때 `make weights`를 실행하거나, `%env COURSE_SMOKE=1`을\n"
-        "  실행한 뒤 이 셀을 다시 실행하세요(무작위 임시 가중치)."
+        "  실행한 뒤 이 셀을 다시 실행하세요(무작위 대역 가중치)."
     ),
     "setup_notebook(lang={lang!r}): use one of {languages}.":
         "setup_notebook(lang={lang!r}): 다음 중 하나를 쓰세요: {languages}.",
@@ -60,8 +60,8 @@ MESSAGES: dict[str, str] = {
     "Full mode: every picture, as in the book.": "전체 모드: 책처럼 모든 이미지를 씁니다.",
     "Smoke mode (COURSE_SMOKE=1): {n} pictures per class and phase;\n"
     "  random stand-in weights if the ImageNet ones are missing.": (
-        "스모크 모드(COURSE_SMOKE=1): 클래스와 단계(학습·검증)마다 이미지 {n}장.\n"
-        "  ImageNet 가중치가 없으면 무작위 임시 가중치를 씁니다."
+        "스모크 모드(COURSE_SMOKE=1): 클래스와 페이즈(학습·검증)마다 이미지 {n}장.\n"
+        "  ImageNet 가중치가 없으면 무작위 대역 가중치를 씁니다."
     ),
     "Device {device!r} is not available here; available: {available}":
         "장치 {device!r}: 이 컴퓨터에는 없습니다. 쓸 수 있는 장치: {available}",
@@ -87,9 +87,9 @@ MESSAGES: dict[str, str] = {
     "Apple GPU: fp16 with a gradient scaler": "Apple GPU: fp16과 경사 스케일러",
     "no mixed precision rule for {kind}": "{kind}에 대한 혼합 정밀도 규칙 없음",
     # utils/datalib/
-    "more space": "더 많은 공간",
+    "more space": "남은 공간 이상",
     "{name} needs {size} (`make purge` lists old weights and deletes them after asking)":
-        "{name}에 필요한 공간은 {size}입니다(`make purge`는 오래된 가중치를 보여 주고, 확인을 받은 뒤 지웁니다)",
+        "{name} 저장에 필요한 공간은 {size}입니다(`make purge`는 오래된 가중치를 보여 주고, 확인을 받은 뒤 지웁니다)",
     "set COURSE_OUTPUT_DIR to a writable folder on a disk with room (the notebooks save there)": (
         "COURSE_OUTPUT_DIR를 여유 공간이 있는 디스크의 쓰기 가능한 폴더로 설정하세요(노트북이 그곳에 "
         "저장합니다)"
@@ -97,7 +97,7 @@ MESSAGES: dict[str, str] = {
     "{path}: the new file is identical to the earlier one, so no copy is kept.":
         "{path}: 새 파일이 이전 파일과 같으므로 사본을 남기지 않습니다.",
     "{path}: the earlier file is incomplete (an interrupted save), so no copy of it is kept.":
-        "{path}: 이전 파일이 불완전하므로(중단된 저장) 사본을 남기지 않습니다.",
+        "{path}: 이전 파일은 저장이 중단되어 불완전하므로 사본을 남기지 않습니다.",
     "\n"
     "  deleted the oldest copy {name}": (
         "\n"
@@ -111,13 +111,13 @@ MESSAGES: dict[str, str] = {
         "  사본을 지웁니다. 이 폴더의 크기는 이제 {total}입니다: {folder}"
     ),
     "{path} ({size}), the temporary file of an interrupted save: `make clean` or the next save there removes it": (
-        "{path} ({size}): 중단된 저장이 남긴 임시 파일입니다. `make clean`을 실행하거나 그곳에 다시 저장하면 "
+        "{path} ({size}): 저장이 중단되어 남은 임시 파일입니다. `make clean`을 실행하거나 그곳에 다시 저장하면 "
         "지워집니다"
     ),
     "removed {n} temporary file(s) of interrupted saves from {folder} ({names}; {size})":
-        "중단된 저장이 남긴 임시 파일 {n}개를 지웠습니다: {folder} ({names}; {size})",
+        "저장이 중단되어 남은 임시 파일 {n}개를 지웠습니다: {folder} ({names}; {size})",
     "removed {n} folder(s) of interrupted fetches from {folder} ({names}; {size})":
-        "중단된 가져오기가 남긴 임시 폴더 {n}개를 지웠습니다: {folder} ({names}; {size})",
+        "가져오기가 중단되어 남은 폴더 {n}개를 지웠습니다: {folder} ({names}; {size})",
     "{path} is not a text file of '<sha256>  <name>' lines":
         "{path}: '<sha256>  <name>' 형식의 줄로 된 텍스트 파일이 아닙니다",
     "{path}:{lineno}: not a '<sha256>  <name>' line: {line!r}":
@@ -140,7 +140,7 @@ MESSAGES: dict[str, str] = {
     ),
     "cannot export: {n} problem(s), e.g. {first}. Run `{fix}` first.":
         "내보낼 수 없습니다: 문제 {n}개(예: {first}). 먼저 다음을 실행하세요: `{fix}`.",
-    "{name}: packed from {folder}": "{name}: {folder}의 파일로 만듦",
+    "{name}: packed from {folder}": "{name}: {folder}의 파일을 압축해 만듦",
     "copy {name}": "{name} 복사",
     "{name}: copied from {folder}": "{name}: {folder}에서 복사함",
     "{name}: not cached here, left out (run with --weights online to include it)":
@@ -149,7 +149,7 @@ MESSAGES: dict[str, str] = {
     "The archive was refused before anything was extracted; get a clean copy of {label}.":
         "압축을 풀기 전에 아카이브를 거부했습니다. 손상되지 않은 {label} 사본을 구하세요.",
     "{label} contains the entry '{entry}', which would be written outside the target folder. {refused}":
-        "{label}에 든 항목 하나가 대상 폴더 밖에 쓰이게 됩니다: '{entry}'. {refused}",
+        "{label}에 대상 폴더 밖에 쓰일 항목이 있습니다: '{entry}'. {refused}",
     "{label} contains the symbolic link '{entry}'. {refused}":
         "{label}에 심볼릭 링크가 들어 있습니다: '{entry}'. {refused}",
     "{label} holds far more than the data set (at '{entry}': {entry_mb} MB, {total_mb} MB and {count} files so "
@@ -166,21 +166,21 @@ MESSAGES: dict[str, str] = {
         "{label}에 같은 이름의 파일과 폴더가 함께 있습니다: '{clash}'. 아무것도 남기지 않았습니다. 손상되지 "
         "않은 {label} 사본을 구하세요."
     ),
-    "{what} needs about {mb} MB there": "{what}에는 그 디스크에 약 {mb} MB가 필요합니다",
+    "{what} needs about {mb} MB there": "{what}에는 약 {mb} MB가 필요합니다",
     "copied from mirror {root}": "미러 {root}에서 복사함",
     "The mirror {root} has no {name}: add it there (`make mirror DIR=...` on a machine that has the data)": (
         "미러 {root}에 {name} 파일이 없습니다. 그곳에 추가하세요(데이터가 있는 컴퓨터에서 `make mirror "
         "DIR=...`)"
     ),
     "Offline? Use a course mirror: --mirror DIR or {var}=DIR":
-        "오프라인인가요? 강의 미러를 쓰세요: --mirror DIR 또는 {var}=DIR",
+        "오프라인인가요? 코스 미러를 쓰세요: --mirror DIR 또는 {var}=DIR",
     "could not download {url} ({why}). {fix}.": "{url}에서 내려받지 못했습니다({why}). {fix}.",
     "{url} gave a corrupted or different file: {err}. Nothing was kept; try again.":
         "{url}에서 받은 파일이 손상되었거나 다른 파일입니다: {err}. 아무것도 남기지 않았으니 다시 시도하세요.",
     "downloaded from {url}": "{url}에서 내려받음",
     "{origin} has sha256 {digest}..., not {expected}...: a corrupted or different file. Nothing was kept; fix "
     "the mirror copy or download again.": (
-        "{origin}의 sha256이 기대한 값과 다릅니다({digest}..., 기대한 값 {expected}...). 손상되었거나 다른 "
+        "{origin}의 sha256이 다릅니다({digest}..., 기대한 값 {expected}...). 손상되었거나 다른 "
         "파일입니다. 아무것도 남기지 않았습니다. 미러 사본을 고치거나 다시 내려받으세요."
     ),
     "{name}: present and verified, nothing to do": "{name}: 이미 있고 확인됨, 할 일 없음",
@@ -199,7 +199,7 @@ MESSAGES: dict[str, str] = {
         "아무것도 바꾸지 않았습니다. 미러 사본을 바꾸거나 다시 내려받으세요."
     ),
     "{name}/: {how}; {n} file(s) put in place, all {total} verified":
-        "{name}/: {how}. 파일 {n}개를 제자리에 두었고, {total}개 모두 확인됨",
+        "{name}/: {how}. 파일 {n}개를 제자리에 둠, {total}개 모두 확인됨",
     "{name}: present in {folder} and genuine, nothing to do": "{name}: {folder}에 이미 있고 진본임, 할 일 없음",
     "set TORCH_HOME to a folder on a disk with room": "TORCH_HOME을 여유 공간이 있는 디스크의 폴더로 설정하세요",
     "{name}: {how} into {folder}, replacing a damaged copy, genuine":
@@ -209,7 +209,7 @@ MESSAGES: dict[str, str] = {
     " (sha256 differs from the manifest)": " (sha256이 매니페스트와 다름)",
     " (not part of the data set; harmless, left alone)": " (데이터셋에 속하지 않음. 문제없으므로 그대로 둠)",
     "{path} (sha256 differs from the expected file)": "{path} (sha256이 기대한 파일과 다름)",
-    "{path} (a temporary folder of an interrupted run)": "{path} (중단된 실행이 남긴 임시 폴더)",
+    "{path} (a temporary folder of an interrupted run)": "{path} (실행이 중단되어 남은 임시 폴더)",
     "{path} is not the ImageNet checkpoint (damaged)": "{path}: ImageNet 체크포인트가 아닙니다(손상됨)",
     # utils/prepare_data.py
     "set TORCH_HOME=DIR to move torch's hub cache": "TORCH_HOME=DIR로 torch의 허브 캐시를 옮기세요",
@@ -218,7 +218,7 @@ MESSAGES: dict[str, str] = {
     "{where}: {why}. Check the disk and the path, then run again.":
         "{where}: {why}. 디스크와 경로를 확인한 뒤 다시 실행하세요.",
     "The course's data tool: fetch, verify and hand out the data and the VGG16 weights.":
-        "강의의 데이터 도구: 데이터와 VGG16 가중치를 가져오고, 확인하고, 나눠 줍니다.",
+        "코스의 데이터 도구: 데이터와 VGG16 가중치를 가져오고, 확인하고, 나눠 줍니다.",
     "The same through make: make data, make weights, make verify, make mirror DIR=/media/usb; offline: "
     "COURSE_DATA_MIRROR=/media/usb make lab.": (
         "make로도 같은 일을 합니다: make data, make weights, make verify, make mirror DIR=/media/usb. "
@@ -234,13 +234,13 @@ MESSAGES: dict[str, str] = {
         "가중치가 있으면 이 옵션이 없어도 넣습니다)"
     ),
     "fetch nothing: re-check every file on disk, name each problem and the command that fixes it, exit 1 if any": (
-        "아무것도 가져오지 않고 디스크의 파일을 모두 다시 확인합니다. 문제마다 그것을 고치는 명령을 알려 주고, "
-        "문제가 있으면 종료 코드 1로 끝납니다"
+        "아무것도 가져오지 않고 디스크의 파일을 모두 다시 확인합니다. 문제마다 내용과 고치는 명령을 알려 주고, "
+        "문제가 하나라도 있으면 종료 코드 1로 끝납니다"
     ),
     "write a mirror folder (data, cached weights, SHA256SUMS) to hand out":
         "나눠 줄 미러 폴더(데이터, 캐시된 가중치, SHA256SUMS)를 만듭니다",
     "{n} problem(s). Fix: `{fix}`.": "문제 {n}개. 해결 방법: `{fix}`.",
-    "All course data in {folder} verified.": "{folder}의 강의 데이터를 모두 확인했습니다.",
+    "All course data in {folder} verified.": "{folder}의 코스 데이터를 모두 확인했습니다.",
     "{err}. Restore the file (git checkout -- utils/manifests) and run again.":
         "{err}. 파일을 복구한 뒤(git checkout -- utils/manifests) 다시 실행하세요.",
     "interrupted: nothing half-fetched was kept; run the same command again to go on.":
@@ -252,13 +252,13 @@ MESSAGES: dict[str, str] = {
     "Smoke mode uses it because the real weights are not available. Every\n"
     "prediction, loss and accuracy below is MEANINGLESS; the code paths are real.\n"
     "Real weights: {command}": (
-        "임시 가중치(STAND-IN): 이 VGG16은 ImageNet으로 학습하지 않고 무작위로 초기화했습니다.\n"
+        "대역 가중치(STAND-IN): 이 VGG16은 ImageNet으로 학습하지 않고 무작위로 초기화했습니다.\n"
         "진짜 가중치를 쓸 수 없어서 스모크 모드가 대신 씁니다. 아래의 예측, 손실,\n"
-        "정확도는 모두 의미가 없습니다(MEANINGLESS). 코드가 실행되는 경로만 진짜입니다.\n"
-        "진짜 가중치: {command}"
+        "정확도는 모두 의미가 없습니다(MEANINGLESS). 실행되는 코드는 실제와 같습니다.\n"
+        "진짜 가중치 받기: {command}"
     ),
     "ImageNet weights": "ImageNet 가중치",
-    "STAND-IN weights, meaningless": "임시(STAND-IN) 가중치, 의미 없음",
+    "STAND-IN weights, meaningless": "대역(STAND-IN) 가중치, 의미 없음",
     "NOT the ImageNet checkpoint, meaningless": "ImageNet 체크포인트 아님, 의미 없음",
     "ImageNet weights loaded from {path} (sha256 {sha}..., genuine).":
         "ImageNet 가중치를 불러왔습니다: {path} (sha256 {sha}..., 진본).",
@@ -269,28 +269,28 @@ MESSAGES: dict[str, str] = {
         "IMAGENET 체크포인트가 아닙니다: {path}\n"
         "이 파일의 sha256은 {sha}...이고, 진본의 sha256은 {prefix}...입니다.\n"
         "이 파일로 얻은 예측과 정확도는 의미가 없습니다(MEANINGLESS). 파일을 지우고\n"
-        "{command} 명령으로 새로 받으세요."
+        "{command} 명령으로 진본을 받으세요."
     ),
     "{name} is not in {folder} yet: copying it from {mirror} or downloading it once (528 MB).":
         "{name} 파일이 아직 {folder}에 없습니다. {mirror}에서 복사하거나 한 번 내려받습니다(528 MB).",
     "{name} is not in {folder} yet: downloading it once (528 MB).":
         "{name} 파일이 아직 {folder}에 없습니다. 한 번 내려받습니다(528 MB).",
-    "{name} needs 528 MB": "{name}에 528 MB가 필요합니다",
+    "{name} needs 528 MB": "{name} 파일에는 528 MB가 필요합니다",
     "set TORCH_HOME to a folder on another disk": "TORCH_HOME을 다른 디스크의 폴더로 설정하세요",
     "{folder} cannot be written ({why}); set TORCH_HOME to a writable folder.":
         "{folder}에 쓸 수 없습니다({why}). TORCH_HOME을 쓰기 가능한 폴더로 설정하세요.",
     "Get the weights while online with {command}, or copy {name} from a course mirror or another machine into "
     "{folder}.": (
-        "온라인일 때 {command} 명령으로 가중치를 받거나, 강의 미러나 다른 컴퓨터에서 {name} 파일을 {folder}에 "
+        "온라인일 때 {command} 명령으로 가중치를 받거나, 코스 미러나 다른 컴퓨터에서 {name} 파일을 {folder}에 "
         "복사하세요."
     ),
     "{name} is not in {folder} and could not be fetched: {err} {hint} Or, for random stand-in weights, run "
     "`%env COURSE_SMOKE=1` and the notebook again.": (
-        "{name} 파일이 {folder}에 없고, 가져오지도 못했습니다: {err} {hint} 무작위 임시 가중치로 진행하려면 "
+        "{name} 파일이 {folder}에 없고, 가져오지도 못했습니다: {err} {hint} 아니면, 무작위 대역 가중치로 진행하려면 "
         "`%env COURSE_SMOKE=1`을 실행한 뒤 노트북을 다시 실행하세요."
     ),
     "No weights, so smoke mode goes on with a random stand-in: {err} {hint}":
-        "가중치가 없으므로 스모크 모드는 무작위 임시 가중치로 계속합니다: {err} {hint}",
+        "가중치가 없으므로 스모크 모드는 무작위 대역 가중치로 계속합니다: {err} {hint}",
     # utils/dataloader_image_classification.py, utils/imagenet_inference.py, utils/training.py
     "the uploaded image": "업로드한 이미지",
     "{path} is a float image with NaN or infinite pixels: save it as an 8-bit PNG or JPEG with the range you "
@@ -315,7 +315,7 @@ MESSAGES: dict[str, str] = {
     ),
     "{path} is not a readable image (PIL cannot identify it). Replace it with a .jpg or .png file; `python -m "
     "utils.prepare_data` restores the course's data set.": (
-        "{path}: 읽을 수 있는 이미지가 아닙니다(PIL이 형식을 알아보지 못함). .jpg나 .png 파일로 바꾸세요. 강의 "
+        "{path}: 읽을 수 있는 이미지가 아닙니다(PIL이 형식을 알아보지 못함). .jpg나 .png 파일로 바꾸세요. 코스 "
         "데이터셋은 `python -m utils.prepare_data`로 복구합니다."
     ),
     "{path} is not a readable image file ({why}): pass the path of a .jpg or .png file you may read.":
@@ -323,7 +323,7 @@ MESSAGES: dict[str, str] = {
     "{path} could not be decoded ({err}): probably truncated or corrupt. Replace it with a complete copy "
     "(`python -m utils.prepare_data` restores the course's data set).": (
         "{path}: 디코딩하지 못했습니다({err}). 파일이 잘렸거나 손상된 것 같습니다. 온전한 사본으로 "
-        "바꾸세요(강의 데이터셋은 `python -m utils.prepare_data`로 복구합니다)."
+        "바꾸세요(코스 데이터셋은 `python -m utils.prepare_data`로 복구합니다)."
     ),
     "{path}: its folder {folder!r} is not a known class {classes}. Images must sit in a folder named after "
     "their class, e.g. train/ants/.": (
@@ -348,7 +348,7 @@ MESSAGES: dict[str, str] = {
     # utils/support/checkpoints.py
     "build the same model before loading (for the course: VGG16 with classifier[6] = nn.Linear(4096, 2)), or "
     "load the right file": (
-        "불러오기 전에 같은 모델을 만들거나(이 강의에서는 classifier[6] = nn.Linear(4096, 2)인 VGG16), 맞는 "
+        "불러오기 전에 같은 모델을 만들거나(이 코스에서는 classifier[6] = nn.Linear(4096, 2)인 VGG16), 맞는 "
         "파일을 불러오세요"
     ),
     "{path} could not be written ({reason}): check the path and save again.":
@@ -361,7 +361,7 @@ MESSAGES: dict[str, str] = {
     ),
     "{path} was saved by a newer PyTorch than this one ({version}; PyTorch: {first}): update the course's "
     "packages (`make setup`), or save it again here.": (
-        "{path}: 이 PyTorch({version})보다 새 버전으로 저장한 파일입니다(PyTorch: {first}). 강의 패키지를 "
+        "{path}: 이 PyTorch({version})보다 새 버전으로 저장한 파일입니다(PyTorch: {first}). 코스 패키지를 "
         "업데이트하거나(`make setup`), 여기서 다시 저장하세요."
     ),
     " Fix: {fix}.": " 해결 방법: {fix}.",
@@ -372,13 +372,13 @@ MESSAGES: dict[str, str] = {
     ),
     "{path} was refused as unsafe: it is a pickled Python object ({name}, e.g. a whole model saved with "
     "torch.save(net)), not a state_dict, and torch.load(weights_only=True) loads only tensors.": (
-        "{path}: 안전하지 않아 거부했습니다. state_dict가 아니라 피클된 파이썬 객체({name}, 예: "
+        "{path}: 안전하지 않아 거부했습니다. state_dict가 아니라 피클된 Python 객체({name}, 예: "
         "torch.save(net)로 저장한 모델 전체)인데, torch.load(weights_only=True)는 텐서만 불러옵니다."
     ),
     "{what} If you trust this file, extract its weights once in a trusted session: `{extract}` (this runs code "
     "from the file: never for a file from an untrusted source), then load that file.": (
         "{what} 믿을 수 있는 파일이라면, 신뢰할 수 있는 세션에서 가중치를 한 번 추출하세요: `{extract}` (파일 "
-        "속 코드가 실행되므로 출처를 믿을 수 없는 파일에는 절대 쓰지 마세요). 그다음 그 파일을 불러오세요."
+        "속 코드가 실행되므로 출처를 믿을 수 없는 파일에는 절대 쓰지 마세요). 그다음 추출한 파일을 불러오세요."
     ),
     " Load another copy (earlier copies beside it: {copies}), or save the weights again.":
         " 다른 사본을 불러오거나(옆에 있는 이전 사본: {copies}), 가중치를 다시 저장하세요.",
@@ -399,14 +399,14 @@ MESSAGES: dict[str, str] = {
     "{path} is a training checkpoint (a dict of {entries}): the weights are under {key!r}. Load them with "
     "load_state_dict(net, path, key={key!r}), i.e. `net.load_state_dict(torch.load(path, "
     "weights_only=True)[{key!r}])`.": (
-        "{path}: 학습 체크포인트입니다({entries}의 dict). 가중치는 {key!r} 아래에 있습니다. "
+        "{path}: 학습 체크포인트(dict, 항목: {entries})입니다. 가중치는 {key!r} 아래에 있습니다. "
         "load_state_dict(net, path, key={key!r}), 즉 `net.load_state_dict(torch.load(path, "
         "weights_only=True)[{key!r}])`로 불러오세요."
     ),
     " Save weights with save_state_dict(net, path), i.e. torch.save(net.state_dict(), path).":
         " 가중치는 save_state_dict(net, path), 즉 torch.save(net.state_dict(), path)로 저장하세요.",
     "{path} holds a {kind}, not a state_dict (a mapping of parameter names to tensors).{advice}":
-        "{path}에 든 것은 state_dict(파라미터 이름에서 텐서로의 매핑)가 아니라 {kind} 객체입니다.{advice}",
+        "{path}에 든 것은 state_dict(파라미터 이름마다 텐서를 담은 매핑)가 아니라 {kind} 객체입니다.{advice}",
     " and {n} more": " 외 {n}개",
     "{path} was saved from a model wrapped in {wrapper}: every key starts with {prefix!r}. Load it with "
     "load_state_dict(net, path, strip_prefix={prefix!r}), i.e. `net.load_state_dict({stripped})`.": (
@@ -461,7 +461,7 @@ MESSAGES: dict[str, str] = {
         "넘기거나, ipywidgets를 업그레이드하세요(pip install -U ipywidgets)."
     ),
     # utils/support/selfcheck.py
-    "no such check; there are {ids}": "그런 확인은 없습니다. 있는 확인: {ids}",
+    "no such check; there are {ids}": "그런 확인 항목은 없습니다. 있는 항목: {ids}",
     "– {exercise}: skipped: {why}": "– {exercise}: 건너뜀: {why}",
     "pass {arguments} ({kind}: {err})": "다음을 넘기세요: {arguments} ({kind}: {err})",
     "no file at {path} (JupyterLab: next to this notebook; Colab: the path its file pane shows, e.g. "
@@ -472,7 +472,7 @@ MESSAGES: dict[str, str] = {
     "the optimizer does not hold exactly the parameters that `net` trains: was it built before `net` was "
     "(re)loaded or frozen? Build it after, from `net`": (
         "옵티마이저가 `net`이 학습하는 파라미터를 정확히 담고 있지 않습니다. `net`을 (다시) 불러오거나 "
-        "동결하기 전에 만들었나요? 그 뒤에 `net`으로 만드세요"
+        "동결하기 전에 만들었나요? 그 작업을 마친 뒤 `net`으로 다시 만드세요"
     ),
     "the optimizer has not taken a step yet: train with it (train_model), then check": (
         "옵티마이저가 아직 한 번도 가중치를 갱신하지 않았습니다. 이 옵티마이저로 학습한(train_model) 뒤 "
@@ -483,11 +483,11 @@ MESSAGES: dict[str, str] = {
     "logits_reloaded was computed on the CPU; this exercise needs a GPU":
         "logits_reloaded를 CPU에서 계산했습니다. 이 연습 문제에는 GPU가 필요합니다",
     "photo_net is in train mode: dropout changes the map on every call; photo_net.eval() first": (
-        "photo_net이 학습 모드입니다. 드롭아웃 때문에 부를 때마다 맵이 바뀝니다. 먼저 photo_net.eval()을 "
+        "photo_net이 학습 모드입니다. 드롭아웃 때문에 호출할 때마다 맵이 바뀝니다. 먼저 photo_net.eval()을 "
         "실행하세요"
     ),
     "a map of shape {shape}, not one per pixel of the 224 x 224 input":
-        "모양이 {shape}인 맵입니다. 224 x 224 입력의 픽셀마다 값이 하나씩 있어야 합니다",
+        "형상이 {shape}인 맵입니다. 224 x 224 입력의 픽셀마다 값이 하나씩 있어야 합니다",
     "not the map of `photo` at features[29]: make its tensor again from `photo`":
         "features[29]에서 본 `photo`의 맵이 아닙니다. `photo`로 텐서를 다시 만드세요",
     "`net` should train classifier[6] alone": "`net`은 classifier[6]만 학습해야 합니다",
@@ -499,35 +499,35 @@ MESSAGES: dict[str, str] = {
         "이 층들이 아닙니다. 학습 모드에서 다르게 동작하는 층은 무엇일까요? (2절)",
     "right: those layers, and no other": "맞습니다. 바로 그 층들이고, 다른 층은 없습니다",
     "not the shapes after features and after avgpool for a (1, 3, 320, 320) input":
-        "(1, 3, 320, 320) 입력에 대한 features 뒤와 avgpool 뒤의 모양이 아닙니다",
+        "(1, 3, 320, 320) 입력에 대한 features 뒤와 avgpool 뒤의 형상이 아닙니다",
     "right: now say why classifier.0 still gets 25088 values":
         "맞습니다. 이제 classifier.0이 여전히 값 25088개를 받는 이유를 설명해 보세요",
-    "not 10 different val ants and 10 val bees": "서로 다른 val 개미 10장과 val 벌 10장이 아닙니다",
+    "not 10 different val ants and 10 val bees": "검증 데이터의 서로 다른 개미 10장과 벌 10장이 아닙니다",
     "10 ants and 10 bees of the validation set": "검증 데이터의 개미 10장과 벌 10장",
     "a grad_fn first (no with-block), then none (torch.no_grad())":
         "처음에는 grad_fn이 있고(with 블록 없이), 다음에는 없어야 합니다(torch.no_grad())",
     "a graph, then none under no_grad()": "그래프가 생기고, no_grad() 아래에서는 생기지 않습니다",
     "no RandomResizedCrop(224, scale=(0.08, 1.0)) in this Compose":
         "이 Compose에 RandomResizedCrop(224, scale=(0.08, 1.0))이 없습니다",
-    "crops of 8 % to 100 % of the photo": "사진의 8 %에서 100 %까지 잘라 냅니다",
+    "crops of 8 % to 100 % of the photo": "사진의 8 %에서 100 %까지 남기는 크롭입니다",
     "not quite: which would turn one digit or letter into another?":
         "조금 다릅니다. 어떤 변환이 숫자나 글자를 다른 것으로 바꿀까요?",
-    "right: an augmentation must keep the label true": "맞습니다. 데이터 증강을 해도 레이블은 그대로 맞아야 합니다",
+    "right: an augmentation must keep the label true": "맞습니다. 데이터 증강을 해도 라벨은 그대로 맞아야 합니다",
     "not ImageNet-normalised values: the batch `inputs` from the DataLoader":
         "ImageNet 기준으로 정규화한 값이 아닙니다. DataLoader에서 받은 배치 `inputs`를 쓰세요",
-    "near 0 and 1, not exactly": "0과 1에 가깝지만, 정확히 같지는 않습니다",
+    "near 0 and 1, not exactly": "평균은 0, 표준편차는 1에 가깝지만, 정확히 그 값은 아닙니다",
     "not a (3, 224, 224) tensor in 0..1: mean=(0, 0, 0), std=(1, 1, 1)":
         "0..1 범위의 (3, 224, 224) 텐서가 아닙니다. mean=(0, 0, 0), std=(1, 1, 1)로 하세요",
     "all in 0..1, not centred": "모두 0..1 범위이고, 0을 중심으로 하지 않습니다",
     "this picture is not taller than wide": "이 이미지는 세로가 가로보다 길지 않습니다",
     "taller than wide: now compare what the two crops keep":
-        "세로가 더 깁니다. 이제 두 가지 자르기가 무엇을 남기는지 비교해 보세요",
+        "세로가 더 깁니다. 이제 두 크롭이 남기는 부분을 비교해 보세요",
     "not a finished run of 3 epochs: num_epochs=3": "3 에폭을 끝까지 마친 실행이 아닙니다. num_epochs=3",
     "three more epochs: does val accuracy still rise?": "3 에폭 더 학습했습니다. 검증 정확도가 계속 오르나요?",
     "not SGD with lr 0.01 (or 0.0001) on the new head alone":
         "새 출력층만 lr 0.01(또는 0.0001)로 학습하는 SGD가 아닙니다",
     "a new learning rate: compare the curves": "새 학습률입니다. 학습 곡선을 비교해 보세요",
-    "not the training data in file order: shuffle=False": "파일 순서대로인 학습 데이터가 아닙니다. shuffle=False",
+    "not the training data in file order: shuffle=False": "파일 순서 그대로인 학습 데이터가 아닙니다. shuffle=False",
     "file order: now look at the first batches": "파일 순서입니다. 이제 처음 몇 배치를 살펴보세요",
     "not exactly classifier.3 and classifier.6 train":
         "정확히 classifier.3과 classifier.6만 학습하는 것이 아닙니다",
@@ -536,7 +536,7 @@ MESSAGES: dict[str, str] = {
         "맞습니다. 개수(4단계)와 정확도(8단계)를 비교해 보세요",
     "not the misclassified ones: the i where preds[i] != labels[i]":
         "잘못 분류한 이미지가 아닙니다. preds[i] != labels[i]인 i를 고르세요",
-    "all of them: what makes them hard?": "모두 찾았습니다. 무엇이 이 이미지들을 어렵게 만들까요?",
+    "all of them: what makes them hard?": "모두 찾았습니다. 이 이미지들은 왜 어려울까요?",
     "not the three groups with lr 1e-3": "lr 1e-3인 세 그룹이 아닙니다",
     "lr 1e-3 for all three groups": "세 그룹 모두 lr 1e-3",
     "`features` must be frozen, the classifier not": "`features`는 동결하고, classifier는 동결하지 않아야 합니다",
@@ -552,21 +552,21 @@ MESSAGES: dict[str, str] = {
     "not a finished run of 5 epochs: num_epochs=5": "5 에폭을 끝까지 마친 실행이 아닙니다. num_epochs=5",
     "five epochs: does it catch up?": "5 에폭입니다. 따라잡았나요?",
     "not the share (0..1) with the right class (310, 309) in the top 5":
-        "정답 클래스(310, 309)가 상위 5개에 든 비율(0..1)이 아닙니다",
-    "right: compare it with the top 1": "맞습니다. 상위 1개의 정확도와 비교해 보세요",
+        "정답 클래스(310, 309)가 top 5에 드는 비율(0..1)이 아닙니다",
+    "right: compare it with the top 1": "맞습니다. top-1 수치와 비교해 보세요",
     "not features[17:] plus the classifier": "features[17:]부터 classifier까지만 학습하는 것이 아닙니다",
     "right: compare the count and the seconds with section 4's":
         "맞습니다. 개수와 시간(초)을 4절의 결과와 비교해 보세요",
     "not the shape of features[22]'s output for one 224 x 224 picture":
-        "224 x 224 이미지 한 장에 대한 features[22] 출력의 모양이 아닙니다",
+        "224 x 224 이미지 한 장에 대한 features[22] 출력의 형상이 아닙니다",
     "right: compare it with features[29]'s": "맞습니다. features[29]의 출력과 비교해 보세요",
     "not the Grad-CAM map of your photo": "직접 고른 사진의 Grad-CAM 맵이 아닙니다",
     "your photo's map: is it on the insect?": "직접 고른 사진의 맵입니다. 곤충 위에 있나요?",
     # utils/support/visualization.py, utils/support/evaluation.py
     "show_image_grid needs at least one image": "show_image_grid에는 이미지가 하나 이상 필요합니다",
-    "expected (3, H, W) or (N, 3, H, W), got {shape}": "(3, H, W)나 (N, 3, H, W)여야 하는데 {shape}입니다",
+    "expected (3, H, W) or (N, 3, H, W), got {shape}": "형상이 (3, H, W)나 (N, 3, H, W)여야 하는데 {shape}입니다",
     "plot_channel_histograms needs at least one tensor": "plot_channel_histograms에는 텐서가 하나 이상 필요합니다",
-    "{title}: expected a (3, H, W) tensor, got {shape}": "{title}: (3, H, W) 텐서여야 하는데 {shape}입니다",
+    "{title}: expected a (3, H, W) tensor, got {shape}": "{title}: 형상이 (3, H, W)인 텐서여야 하는데 {shape}입니다",
     "pixel value": "픽셀 값",
     "number of pixels": "픽셀 수",
     "channel (-- mean)": "채널 (-- 평균)",
@@ -586,10 +586,10 @@ MESSAGES: dict[str, str] = {
     "{name} must lie in 0..{last}": "{name} 값은 0..{last} 범위여야 합니다",
     "Confusion matrix": "혼동 행렬",
     "cm has shape {shape}, expected ({n}, {n}) for {names}":
-        "cm의 모양이 {shape}입니다. {names}에는 ({n}, {n})이어야 합니다",
+        "cm의 형상이 {shape}입니다. {names}에는 ({n}, {n})이어야 합니다",
     "images": "이미지 수",
     "predicted class": "예측 클래스",
-    "true class": "실제 클래스",
+    "true class": "정답 클래스",
     "{title}\n"
     "accuracy {acc:.4f} ({right}/{total})": (
         "{title}\n"
@@ -612,7 +612,7 @@ MESSAGES: dict[str, str] = {
         "데이터셋의 이미지는 {images}장인데 예측은 {predictions}개입니다. 섞지 않은 같은 데이터를 쓰세요",
     "image {i}: label {label} differs from the prediction record; were the predictions made on a shuffled "
     "loader?":
-        "이미지 {i}: 레이블({label})이 예측 기록과 다릅니다. 섞은 로더로 예측하지 않았나요?",
+        "이미지 {i}: 라벨({label})이 예측 기록과 다릅니다. 섞은 데이터로더로 예측하지 않았나요?",
     "{suptitle}\n"
     "'predicted / true'; red ✗ = mistake ({wrong} of {shown} shown, mistakes first)": (
         "{suptitle}\n"
