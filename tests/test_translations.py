@@ -74,7 +74,8 @@ def test_a_new_english_cell_has_no_translation() -> None:
 def test_korean_code_is_the_english_code_token_by_token(name: str) -> None:
     en, ko = english(name), korean(name)
     assert [(c.id, c.cell_type) for c in ko.cells] == [(c.id, c.cell_type) for c in en.cells]
-    assert ko.metadata == en.metadata
+    assert {key: value for key, value in ko.metadata.items() if key != translate.BUILT_KEY} == en.metadata
+    assert ko.metadata[translate.BUILT_KEY] == translate.sources_digest(ko)  # the build's own record
     entries = translate.translations_for(Path(name).stem)
     for en_cell, ko_cell in zip(en.cells, ko.cells):
         assert ko_cell.metadata == en_cell.metadata, f"{name} cell {en_cell.id}: metadata differ"
@@ -165,3 +166,26 @@ def test_the_anchor_rule_can_fail() -> None:
 
 def test_display_width_counts_hangul_twice() -> None:
     assert display_width("전이학습 VGG16") == 4 * 2 + 6
+
+
+def test_the_build_never_writes_over_a_learner_s_korean_notebook(tmp_path: Path) -> None:
+    translate.build(out=tmp_path)
+    ran, edited, old = (tmp_path / name for name in NAMES[:3])
+    nb = nbformat.read(ran, as_version=4)
+    next(c for c in nb.cells if c.cell_type == "code").execution_count = 1
+    nbformat.write(nb, ran)
+    nb = nbformat.read(edited, as_version=4)
+    nb.cells[0].source += "\n내 메모"
+    nbformat.write(nb, edited)
+    nb = nbformat.read(old, as_version=4)  # what an earlier build wrote: its digest matches its cells
+    nb.cells[0].source += "\n지난번 번역"
+    nb.metadata[translate.BUILT_KEY] = translate.sources_digest(nb)
+    nbformat.write(nb, old)
+    before = {path: path.read_text(encoding="utf-8") for path in (ran, edited)}
+
+    problems, differ = translate.build(out=tmp_path)
+    assert sorted(differ) == sorted([ran, edited, old])
+    assert [path for path in before if path.read_text(encoding="utf-8") != before[path]] == []
+    assert any(ran.name in line and "holds outputs" in line for line in problems), problems
+    assert any(edited.name in line and "edited after the build" in line for line in problems)
+    assert "지난번 번역" not in old.read_text(encoding="utf-8")  # an untouched earlier build is rebuilt

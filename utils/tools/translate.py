@@ -17,7 +17,8 @@ The English notebooks are the source. ``notebooks/ko/translations/<notebook>.tom
     python -m utils.tools.translate --untranslated   # also list the English still in the Korean notebooks
 
 Each problem is one line naming the notebook and the cell; a stale or missing translation exits 1 (the Korean
-notebook is still written, with the last translation, for a look).
+notebook is still written, with the last translation, for a look). A Korean notebook that holds outputs or cells
+edited since the build wrote it (a learner's work) is never written over: the build names it and exits 1.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ from utils.settings.language import display_width
 NOTEBOOKS = REPO_ROOT / "notebooks"
 LANG = "ko"
 COMMON = "common"
+#: The notebook metadata where the build records a digest of the cells it wrote: a file whose cells no longer
+#: match it was edited, and the build keeps it rather than write over it.
+BUILT_KEY = "translation_build"
 #: The cells every notebook shares (``classroom/colab_cells.py`` writes them): translated in ``common.toml``.
 SHARED_CELLS = ("colab-why", "colab-setup")
 #: Comments that are instructions to a tool, not text: never translated.
@@ -224,11 +228,13 @@ def translate_cell(cell: nbformat.NotebookNode, entry: dict | None, report: Repo
 
 
 def translate_notebook(nb: nbformat.NotebookNode, entries: dict[str, dict]) -> tuple[nbformat.NotebookNode, Report]:
-    """The Korean notebook built from the English ``nb`` and its translation ``entries``, and the report."""
+    """The Korean notebook built from the English ``nb`` and its translation ``entries`` (its metadata records
+    the digest of its cells, ``BUILT_KEY``), and the report."""
     report = Report()
     translated = copy.deepcopy(nb)
     for cell in translated.cells:
         cell.source = translate_cell(cell, entries.get(cell.id), report)
+    translated.metadata[BUILT_KEY] = sources_digest(translated)
     return translated, report
 
 
@@ -242,21 +248,45 @@ def english_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("0*.ipynb"))
 
 
-def build(lang: str = LANG, write: bool = True, untranslated: bool = False) -> tuple[list[str], list[Path]]:
-    """Build every notebook of ``lang``: the problem lines (stale, missing, and ``untranslated`` text if asked) and
-    the notebooks whose file differs from the build (written when ``write``)."""
+def build(lang: str = LANG, write: bool = True, untranslated: bool = False,
+          out: Path | None = None) -> tuple[list[str], list[Path]]:
+    """Build every notebook of ``lang`` into ``out`` (default ``notebooks/<lang>/``): the problem lines (stale,
+    missing, ``untranslated`` text if asked, a notebook kept because it holds a learner's work) and the notebooks
+    whose file differs from the build (written when ``write``, unless kept)."""
     problems, differ = [], []
     for english in english_notebooks():
         nb = nbformat.read(english, as_version=4)
         translated, report = translate_notebook(nb, translations_for(english.stem, lang))
         problems += report.lines(f"{translation_path(english.stem, lang).relative_to(REPO_ROOT)}", untranslated)
-        target = lang_dir(lang) / english.name
+        target = (out or lang_dir(lang)) / english.name
         text = notebook_text(translated)
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            differ.append(target)
-            if write:
-                target.write_text(text, encoding="utf-8")
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        differ.append(target)
+        why = learners_work(target) if write and target.is_file() else None
+        if why:
+            shown = target.relative_to(REPO_ROOT) if target.is_relative_to(REPO_ROOT) else target
+            problems.append(f"{shown}: kept as it is: {why}. Keep a copy elsewhere if you want it, delete it "
+                            "(or `git checkout` it), then build again")
+        elif write:
+            target.write_text(text, encoding="utf-8")
     return problems, differ
+
+
+def sources_digest(nb: nbformat.NotebookNode) -> str:
+    """What the build records (``BUILT_KEY``) of a notebook it writes: a digest of its cells' sources."""
+    return source_hash(json.dumps([cell.source for cell in nb.cells], ensure_ascii=False))
+
+
+def learners_work(path: Path) -> str | None:
+    """Why the notebook at ``path`` must not be built over (it holds outputs, or cells edited since the build
+    wrote it), or None."""
+    nb = nbformat.read(path, as_version=4)
+    if any(cell.get("outputs") or cell.get("execution_count") for cell in nb.cells if cell.cell_type == "code"):
+        return "it holds outputs (it ran in Jupyter)"
+    if nb.metadata.get(BUILT_KEY) != sources_digest(nb):
+        return "its cells were edited after the build wrote it"
+    return None
 
 
 def toml_string(text: str) -> str:
@@ -264,7 +294,7 @@ def toml_string(text: str) -> str:
     if "\n" not in text and "'" not in text:
         return f"'{text}'"
     if "'''" not in text and not text.endswith("'"):
-        return f"'''\n{text}'''" if text.endswith("\n") else f"'''\n{text}'''"
+        return f"'''\n{text}'''"
     return json.dumps(text, ensure_ascii=False)
 
 
