@@ -244,6 +244,20 @@ def test_a_korean_title_finds_its_glyphs_after_use_korean_font() -> None:
             _draw(MESSAGES["Learning curves"] + " — " + MESSAGES["epoch (0 = before training)"])
 
 
+def test_a_font_installed_after_matplotlib_listed_its_fonts_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colab's first cell installs fonts-nanum into a runtime whose matplotlib has listed its fonts already."""
+    from matplotlib import font_manager
+
+    if not [path for path in font_manager.findSystemFonts() if "nanum" in path.lower()]:
+        pytest.skip("fonts-nanum is not installed here (apt-get install fonts-nanum)")
+    listed = [font for font in font_manager.fontManager.ttflist if "Nanum" not in font.name]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", listed)  # as if listed before the install
+    with matplotlib.rc_context({"font.family": ["sans-serif"]}):
+        assert use_korean_font() is None
+        assert matplotlib.rcParams["font.family"][:2] == ["NanumGothic", "sans-serif"]
+        assert not matplotlib.rcParams["axes.unicode_minus"]
+
+
 # ----------------------------------------------------------------------------- columns
 
 
