@@ -189,3 +189,14 @@ def test_the_build_never_writes_over_a_learner_s_korean_notebook(tmp_path: Path)
     assert any(ran.name in line and "holds outputs" in line for line in problems), problems
     assert any(edited.name in line and "edited after the build" in line for line in problems)
     assert "지난번 번역" not in old.read_text(encoding="utf-8")  # an untouched earlier build is rebuilt
+
+
+def test_a_solution_s_code_in_a_list_item_must_stay_the_english_code() -> None:
+    english = "1. **Try.** Why?\n\n   <details><summary>Solution</summary>\n\n   ```python\n   x = 1  # one\n   ```\n"
+    assert translate.fences(english) == ["x = 1  # one\n"]  # indented under its list item, dedented
+    cell = nbformat.v4.new_markdown_cell(english, id="try")
+    for korean, stale in (("   x = 1  # 하나", False), ("   x = 2  # 하나", True)):
+        report = translate.Report()
+        entry = {"en": translate.source_hash(english), "ko": english.replace("   x = 1  # one", korean)}
+        translate.translate_cell(cell, entry, report)
+        assert bool(report.stale) is stale, report.stale

@@ -30,6 +30,7 @@ import io
 import json
 import re
 import sys
+import textwrap
 import tokenize
 import tomllib
 from collections.abc import Iterator, Sequence
@@ -54,7 +55,7 @@ TOOL_COMMENT = re.compile(r"#\s*(noqa\b|type:|@param\b|fmt:|ruff:)")
 #: The widest line of code: a lesson's (the Colab cell's: ruff's line-length), Hangul counted as 2 columns; an
 #: English line already wider sets the cell's limit.
 MAX_COLUMNS, COLAB_COLUMNS = 100, 120
-_FENCE = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
+_FENCE = re.compile(r"^ *```python\n(.*?)^ *```", re.M | re.S)  # indented inside a list item too
 
 
 def lang_dir(lang: str = LANG) -> Path:
@@ -146,8 +147,8 @@ def changed_tokens(english: str, translated: str) -> Iterator[tuple[str, str]] |
 
 
 def fences(markdown: str) -> list[str]:
-    """The ```` ```python ```` blocks of a markdown text, in order (the Try-it solutions)."""
-    return [block for block in _FENCE.findall(markdown)]
+    """The ```` ```python ```` blocks of a markdown text, dedented, in order (the Try-it solutions)."""
+    return [textwrap.dedent(block) for block in _FENCE.findall(markdown)]
 
 
 @dataclass
