@@ -162,7 +162,8 @@ def update_readme(text: str, table: str) -> str:
 
 def sync(repo_root: Path = REPO_ROOT, write: bool = True) -> list[str]:
     """Bring the notebooks and README.md in line with the Colab cell, then the Korean notebooks (built from them:
-    ``utils/tools/translate.py``) and their README's badges; returns what was (or would be) changed."""
+    ``utils/tools/translate.py``) and their README's badges; returns what was (or would be) changed.
+    ``ValueError`` listing what keeps a Korean notebook from being built (a stale translation, a learner's work)."""
     source = cell_source()
     changed, titles = [], {}
     for path in sorted((repo_root / "notebooks").glob("*.ipynb")):
@@ -173,16 +174,18 @@ def sync(repo_root: Path = REPO_ROOT, write: bool = True) -> list[str]:
                 nbformat.write(nb, path)
         titles[path.name] = notebook_title(nb)
     changed += _sync_readme(repo_root, "README.md", badge_table(repo_url(source), titles), write)
+    problems = []
     if repo_root == REPO_ROOT:  # the Korean edition is built from this repository's notebooks
-        problems, differ = translate.build(write=write)
-        for line in problems:
-            print(line, file=sys.stderr)
-        changed += [str(path.relative_to(repo_root)) for path in differ]
+        found = translate.build(write=write)
+        problems = found.problems
+        changed += [str(path.relative_to(repo_root)) for path in found.changed]
     korean = sorted((repo_root / "notebooks" / "ko").glob("*.ipynb"))
     if korean:
         titles = {f"ko/{path.name}": notebook_title(nbformat.read(path, as_version=4)) for path in korean}
         table = badge_table(repo_url(source), titles, header="노트북")
         changed += _sync_readme(repo_root, "notebooks/ko/README.md", table, write)
+    if problems:  # the English side is done; the Korean notebooks wait for their translations
+        raise ValueError("the Korean notebooks (make ko):\n" + "\n".join(problems))
     return changed
 
 

@@ -24,10 +24,10 @@ import pytest
 from PIL import Image
 
 from classroom.student_edition import TRY_IT_HEADINGS, solution_spans
+from utils.tools.translate import fences
 
 PHOTO = "my_photo.jpg"  # the file name the solutions of 01.1 and 04.5 read
 _EXERCISE = re.compile(r"^(\d+)\. \*\*", re.M)
-_FENCE = re.compile(r"^ *```python\n(.*?)^ *```", re.M | re.S)
 GPU_ONLY = re.compile(r"\((GPU only|GPU 전용)\)")  # an exercise's first line, in English or Korean
 _CHECK = re.compile(r'check\("(\d\d\.\d+)"')
 
@@ -44,8 +44,8 @@ def exercises(text: str, prefix: str) -> dict[str, str]:
 
 def solution_code(text: str) -> str:
     """The ```python blocks of the Solution ``<details>`` in an exercise's text, dedented, in order."""
-    blocks = [_FENCE.findall(text[start:end]) for start, end in solution_spans(text)]
-    return "\n".join(textwrap.dedent(code) for found in blocks for code in found)
+    blocks = [fences(text[start:end]) for start, end in solution_spans(text)]
+    return "\n".join(code for found in blocks for code in found)
 
 
 def with_solutions(nb: nbformat.NotebookNode, prefix: str) -> nbformat.NotebookNode | None:

@@ -463,7 +463,7 @@ def test_too_little_free_space_says_how_much_and_where(kit, monkeypatch) -> None
     (kit["data"] / paths.DATASET_NAME / "val/bees/b2.jpg").unlink()
     monkeypatch.setattr(fetch.shutil, "disk_usage", lambda p: shutil_usage(total=1 << 30, used=0, free=5 << 20))
     status, _, err = kit["run"]("--mirror", str(kit["mirror"]))
-    assert status == 1 and f"error: the disk holding {kit['data']} is full (5 MB free): the data set" in _one_line(err)
+    assert status == 1 and f"error: the disk holding {kit['data']} is full (5 MiB free): the data set" in _one_line(err)
     assert "needs about 100 MB there" in err
 
 

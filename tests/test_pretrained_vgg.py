@@ -216,13 +216,13 @@ def test_too_little_space_for_the_download_is_one_line_and_smoke_mode_goes_on(tm
     from collections import namedtuple
 
     usage = namedtuple("usage", "total used free")
-    monkeypatch.setattr(shutil, "disk_usage", lambda folder: usage(1 << 30, 1 << 30, 10 << 20))  # 10 MB free
+    monkeypatch.setattr(shutil, "disk_usage", lambda folder: usage(1 << 30, 1 << 30, 10 << 20))  # 10 MiB free
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     with pytest.raises(WeightsUnavailableError) as err:  # once the data tool's own error, a raw traceback
         load_vgg16(False, progress=False, verbose=False)
-    assert "10 MB free" in str(err.value) and "TORCH_HOME" in str(err.value)
+    assert "10 MiB free" in str(err.value) and "TORCH_HOME" in str(err.value)
     net, info = load_vgg16(True, progress=False, verbose=False)
-    assert info.source == "standin" and "10 MB free" in " ".join(info.describe().split())
+    assert info.source == "standin" and "10 MiB free" in " ".join(info.describe().split())
 
 
 def test_an_offline_classroom_copies_the_weights_from_course_data_mirror(seeded_torch_home: Path, tmp_path: Path,

@@ -34,16 +34,13 @@ def test_each_english_notebook_has_its_korean_one() -> None:
 
 
 def test_the_korean_notebooks_are_the_build_of_today_s_english_and_translations() -> None:
-    problems, differ = translate.build(write=False)
-    assert problems == [], "stale or missing translations:\n" + "\n".join(problems)
-    assert differ == [], f"out of date (run `make ko`): {[str(p.relative_to(REPO_ROOT)) for p in differ]}"
+    found = translate.build(write=False)
+    assert found.problems == [], "stale or missing translations:\n" + "\n".join(found.problems)
+    assert found.changed == [], f"out of date (run `make ko`): {[str(p.relative_to(REPO_ROOT)) for p in found.changed]}"
 
 
 def test_no_english_is_left_in_the_korean_notebooks() -> None:
-    left = []
-    for path in ENGLISH:
-        _, report = translate.translate_notebook(english(path.name), translate.translations_for(path.stem))
-        left += [f"{path.stem}: {line}" for line in report.untranslated]
+    left = translate.build(write=False).untranslated
     assert left == [], f"{len(left)} English texts still in the Korean notebooks:\n" + "\n".join(left)
 
 
@@ -183,8 +180,9 @@ def test_the_build_never_writes_over_a_learner_s_korean_notebook(tmp_path: Path)
     nbformat.write(nb, old)
     before = {path: path.read_text(encoding="utf-8") for path in (ran, edited)}
 
-    problems, differ = translate.build(out=tmp_path)
-    assert sorted(differ) == sorted([ran, edited, old])
+    found = translate.build(out=tmp_path)
+    problems = found.problems
+    assert found.changed == [old]  # the two holding a learner's work are kept, and not reported as written
     assert [path for path in before if path.read_text(encoding="utf-8") != before[path]] == []
     assert any(ran.name in line and "holds outputs" in line for line in problems), problems
     assert any(edited.name in line and "edited after the build" in line for line in problems)
@@ -200,3 +198,25 @@ def test_a_solution_s_code_in_a_list_item_must_stay_the_english_code() -> None:
         entry = {"en": translate.source_hash(english), "ko": english.replace("   x = 1  # one", korean)}
         translate.translate_cell(cell, entry, report)
         assert bool(report.stale) is stale, report.stale
+
+
+@pytest.mark.parametrize("entry, says", [
+    ('replace = [["# a", "# b", "# c"]]', "replace must be a list of [English, Korean] pairs of strings"),
+    ('replace = [["# a", 5]]', "replace must be a list of [English, Korean] pairs of strings"),
+    ('replace = {a = "b"}', "replace must be a list of [English, Korean] pairs of strings"),
+    ("ko = 5", "en and ko must be strings"),
+])
+def test_a_malformed_entry_is_one_line_naming_the_file_and_the_cell(tmp_path: Path, entry: str, says: str) -> None:
+    path = tmp_path / "01.toml"
+    path.write_text(f'["cell-04"]\n{entry}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{path}: ['cell-04'] {says}")):
+        translate.load_translation(path)
+
+
+def test_a_replacement_that_adds_code_or_breaks_it_is_refused() -> None:
+    cell = nbformat.v4.new_code_cell('plt.title("Input image")  # show it\n', id="c1")
+    report = translate.Report()
+    translate.translate_cell(cell, {"replace": [["# show it", "# 보기\nimport os"]]}, report)
+    assert report.stale == ["cell c1: a replacement changes the code, not only a comment or a string"]
+    unclosed = "   ```python\n   x = (1  # 하나\n   ```\n"
+    assert translate.changed_tokens("x = (1)  # one\n", translate.fences(unclosed)[0]) is None  # no traceback

@@ -72,7 +72,7 @@ def disk_error_line(code: int | None, folder: str | Path, needs: str, elsewhere:
     use ("set COURSE_OUTPUT_DIR to a folder on another disk")."""
     folder = Path(folder)
     if code in (errno.ENOSPC, errno.EDQUOT):
-        free = f"{shutil.disk_usage(folder).free >> 20} MB" if folder.is_dir() else tr("too little")
+        free = human_size(shutil.disk_usage(folder).free) if folder.is_dir() else tr("too little")
         return tr("the disk holding {folder} is full ({free} free): {needs}. "
                   "Free some space there, or {elsewhere}.",
                   folder=folder, free=free, needs=needs, elsewhere=elsewhere)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+import wcwidth
 from torch import nn
 from torchvision import models
 from torchvision.models import VGG16_Weights
@@ -14,7 +15,6 @@ from utils.datalib.checksums import cached_sha256
 from utils.datalib.fetch import Mirror, prefetch_weights
 from utils.errors import DataToolError, WeightsUnavailableError, disk_error_line
 from utils.settings import paths
-from utils.settings.columns import fill_columns
 from utils.settings.environment import read_mirror
 from utils.settings.language import tr
 from utils.support.checkpoints import load_into, read_state_dict
@@ -62,7 +62,8 @@ class WeightsInfo:
 
     def describe(self) -> str:
         if self.source == "standin":
-            why = fill_columns(self.why, 88, break_on_hyphens=False) + "\n" if self.why else ""
+            lines = wcwidth.wrap(self.why, 88, break_on_hyphens=False)  # in columns: Hangul counts 2
+            why = "\n".join(lines) + "\n" if self.why else ""
             return why + _standin_banner()
         if self.genuine:
             return tr("ImageNet weights loaded from {path} (sha256 {sha}..., genuine).",

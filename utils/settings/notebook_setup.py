@@ -27,7 +27,6 @@ class NotebookContext:
     """What the setup cell hands to the notebook, to pass on to every call that needs it."""
 
     device: torch.device
-    lang: str
     mode: CourseMode
     seed: int
     speed: Speed
@@ -77,7 +76,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, lang: str | None = None, verbose: b
     seed_everything(seed)
     device = select_device()
     threads_line = cap_cpu_threads()  # before the speed choice, which times the CPU
-    ctx = NotebookContext(device=device, lang=lang, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
+    ctx = NotebookContext(device=device, mode=SMOKE_MODE if env.smoke else FULL_MODE, seed=seed,
                           speed=choose_speed(device, env.speed), batch_size=env.batch_size,
                           paths=CoursePaths(env.data_dir, env.output_dir, env.hub_dir, env.smoke))
     if verbose:

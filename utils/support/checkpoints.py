@@ -28,10 +28,6 @@ def _architecture_fix() -> str:
     )
 
 
-#: ``load_into``'s default ``fix`` (said in the course's language when it is shown).
-ARCHITECTURE_FIX = _architecture_fix()
-
-
 def save_state_dict(net: nn.Module, path: str | Path, keep: int = KEEP_COPIES) -> Path:
     """Save ``net.state_dict()`` to ``path`` atomically, keeping an earlier file (at most ``keep``
     copies); returns ``path``. ``WriteError`` (one line) on a full disk, a read-only folder or a
@@ -318,17 +314,18 @@ def load_into(
     net: nn.Module,
     state: Mapping[str, torch.Tensor],
     path: str | Path,
-    fix: str = ARCHITECTURE_FIX,
+    fix: str | None = None,
     strip_prefix: str | None = None,
     assign: bool = False,
 ) -> nn.Module:
     """``net.load_state_dict(state, assign=assign)`` once the keys and shapes match, else a
-    :class:`CheckpointError` naming the file, what differs and ``fix`` (``net`` untouched).
+    :class:`CheckpointError` naming the file, what differs and ``fix`` (default: build the same
+    model first; ``net`` untouched).
     ``strip_prefix``: removed from the keys first (``"module."``). ``assign=True``: ``state``'s
     tensors become the parameters (for a ``net`` built on "meta")."""
     if strip_prefix:
         state = {k.removeprefix(strip_prefix): v for k, v in state.items()}
-    if fix == ARCHITECTURE_FIX:
+    if fix is None:
         fix = _architecture_fix()  # in the language of the moment
     own = net.state_dict()
     if own.keys() != state.keys() or any(own[k].shape != state[k].shape for k in own):

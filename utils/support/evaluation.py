@@ -100,11 +100,11 @@ def confusion_matrix(
 def plot_confusion_matrix(
     cm: torch.Tensor | np.ndarray,
     class_names: Sequence[str] = CLASS_NAMES,
-    title: str = "Confusion matrix",
+    title: str | None = None,
 ) -> Figure:
     """A ``(C, C)`` confusion matrix with every count in its cell; the accuracy is appended to
     ``title``."""
-    if title == "Confusion matrix":  # the default, in the course's language
+    if title is None:  # the default, in the course's language
         title = tr("Confusion matrix")
     cm = np.asarray(cm)
     n = len(class_names)
@@ -179,9 +179,9 @@ def format_history(history: History) -> str:
     return "\n".join(lines)
 
 
-def plot_learning_curves(history: History, title: str = "Learning curves") -> Figure:
+def plot_learning_curves(history: History, title: str | None = None) -> Figure:
     """Loss and accuracy per epoch, train and val (from epoch 0, before training), side by side."""
-    if title == "Learning curves":  # the default, in the course's language
+    if title is None:  # the default, in the course's language
         title = tr("Learning curves")
     if not history.records:
         raise ValueError(tr("the history is empty: run the training loop first"))
@@ -230,11 +230,11 @@ def show_prediction_gallery(
     dataset: Dataset,
     predictions: Predictions,
     ncols: int = 6,
-    suptitle: str = "Validation predictions",
+    suptitle: str | None = None,
 ) -> Figure:
     """The :func:`gallery_indices` images ``(3, H, W)`` of ``dataset`` titled "pred / true"
     (mistakes red), from :func:`predict_dataloader` on an unshuffled loader of it."""
-    if suptitle == "Validation predictions":  # the default, in the course's language
+    if suptitle is None:  # the default, in the course's language
         suptitle = tr("Validation predictions")
     if len(dataset) != len(predictions):
         raise ValueError(
@@ -294,11 +294,11 @@ def plot_image_prediction(
     image: torch.Tensor,
     probs: torch.Tensor,
     class_names: Sequence[str] = CLASS_NAMES,
-    title: str = "Prediction",
+    title: str | None = None,
 ) -> Figure:
     """A normalised ``(3, H, W)`` image beside a bar chart of its ``(C,)`` probabilities (the winner
     in orange)."""
-    if title == "Prediction":  # the default, in the course's language
+    if title is None:  # the default, in the course's language
         title = tr("Prediction")
     probs = torch.as_tensor(probs).detach().cpu().float()
     if probs.numel() != len(class_names):

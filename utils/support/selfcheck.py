@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import torch
+import wcwidth
 from PIL import Image
 from torch import nn
 from torch.utils.data import SequentialSampler
@@ -27,7 +28,6 @@ from torchvision.transforms import RandomResizedCrop
 
 from utils.dataloader_image_classification import MEAN, SIZE, STD, ImageTransform
 from utils.gradcam import grad_cam
-from utils.settings.columns import fill_columns, shorten_columns
 from utils.settings.environment import read_language
 from utils.settings.language import tr
 from utils.support.checkpoints import CheckpointError
@@ -46,7 +46,7 @@ def check(exercise: str, *answer) -> bool | None:
     try:
         result = test is not None and test(*answer)
     except Skip as why:
-        print(shorten_columns(tr("– {exercise}: skipped: {why}", exercise=exercise, why=why), 88))
+        print(_shorten(tr("– {exercise}: skipped: {why}", exercise=exercise, why=why), 88))
         return None
     except Exception as err:  # noqa: BLE001 (a wrong kind of answer: say what to pass)
         arguments = ", ".join(inspect.signature(test).parameters)
@@ -63,9 +63,10 @@ def check(exercise: str, *answer) -> bool | None:
         said = result
     else:
         said = hint
-    line = shorten_columns(f"{'✔' if ok else '✘'} {exercise}: {said}", 250)
-    # Short lines: JupyterLab wraps long ones mid-word.
-    print(fill_columns(line, 88, subsequent_indent="  "))
+    line = _shorten(f"{'✔' if ok else '✘'} {exercise}: {said}", 250)
+    # Short lines: JupyterLab wraps long ones mid-word. wcwidth counts columns (Hangul: 2),
+    # where textwrap counts characters.
+    print("\n".join(wcwidth.wrap(line, 88, subsequent_indent="  ")))
     return ok
 
 
@@ -90,6 +91,11 @@ def _shapes_320(features_shape, avgpool_shape) -> bool:
     maps = vgg.features(torch.zeros(1, 3, 320, 320, device="meta"))
     expected = (tuple(maps.shape), tuple(vgg.avgpool(maps).shape))
     return (tuple(features_shape), tuple(avgpool_shape)) == expected
+
+
+def _shorten(text: str, width: int) -> str:
+    """``textwrap.shorten`` in columns: spaces collapsed, words dropped at the end for " [...]"."""
+    return wcwidth.wrap(" ".join(text.split()), width, max_lines=1)[0]
 
 
 def _digest(names: Iterable) -> str:

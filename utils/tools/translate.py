@@ -33,7 +33,7 @@ import sys
 import textwrap
 import tokenize
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,14 +58,14 @@ MAX_COLUMNS, COLAB_COLUMNS = 100, 120
 _FENCE = re.compile(r"^ *```python\n(.*?)^ *```", re.M | re.S)  # indented inside a list item too
 
 
-def lang_dir(lang: str = LANG) -> Path:
-    """``notebooks/<lang>/``: the notebooks of ``lang``."""
-    return NOTEBOOKS / lang
+def lang_dir() -> Path:
+    """``notebooks/ko/``: the Korean notebooks."""
+    return NOTEBOOKS / LANG
 
 
-def translation_path(notebook: str, lang: str = LANG) -> Path:
+def translation_path(notebook: str) -> Path:
     """The translation file of the English notebook named ``notebook`` (its stem), or ``COMMON``."""
-    return lang_dir(lang) / "translations" / f"{notebook}.toml"
+    return lang_dir() / "translations" / f"{notebook}.toml"
 
 
 def source_hash(text: str) -> str:
@@ -96,7 +96,7 @@ def code_tokens(source: str) -> list[Token]:
             start = open_fstrings.pop()
             if not open_fstrings:
                 tokens.append(Token(tokenize.STRING, _span(lines, start, tok.end), start, tok.end))
-        elif not open_fstrings and tok.type not in (tokenize.ENDMARKER,):
+        elif not open_fstrings and tok.type != tokenize.ENDMARKER:
             tokens.append(Token(tok.type, tok.string, tok.start, tok.end))
     return tokens
 
@@ -129,11 +129,15 @@ def replace_tokens(source: str, pairs: dict[str, str]) -> tuple[str, set[str]]:
     return "".join(out) + rest, used
 
 
-def changed_tokens(english: str, translated: str) -> Iterator[tuple[str, str]] | None:
+def changed_tokens(english: str, translated: str) -> list[tuple[str, str]] | None:
     """The ``(English, translated)`` pairs of tokens that differ, in order; None when the two do not have the same
-    tokens in the same order apart from those (another token changed, one added or removed)."""
+    tokens in the same order apart from those (another token changed, one added or removed, or code that does not
+    tokenize)."""
     pairs = []
-    en, tr = code_tokens(english), code_tokens(translated)
+    try:
+        en, tr = code_tokens(english), code_tokens(translated)
+    except (tokenize.TokenError, SyntaxError):  # an unclosed bracket, a bad indent
+        return None
     if len(en) != len(tr):
         return None
     for a, b in zip(en, tr):
@@ -143,7 +147,7 @@ def changed_tokens(english: str, translated: str) -> Iterator[tuple[str, str]] |
             if a.type not in (tokenize.COMMENT, tokenize.STRING):
                 return None
             pairs.append((a.text, b.text))
-    return iter(pairs)
+    return pairs
 
 
 def fences(markdown: str) -> list[str]:
@@ -160,26 +164,45 @@ class Report:
     missing: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
 
-    def lines(self, name: str, untranslated: bool = False) -> list[str]:
-        """One line per problem, each naming the file ``name``; the untranslated text too if asked."""
-        shown = [f"untranslated: {line}" for line in self.untranslated] if untranslated else []
-        return [f"{name}: {line}" for line in self.stale + self.missing + shown]
+    def lines(self, name: str) -> list[str]:
+        """One line per stale or missing translation, each naming the file ``name``."""
+        return [f"{name}: {line}" for line in self.stale + self.missing]
 
 
 def load_translation(path: Path) -> dict[str, dict]:
-    """A translation file's entries by cell id ({} if there is none); ``ValueError`` naming the file and the line
-    for a file that is not TOML."""
+    """A translation file's entries by cell id ({} if there is none); ``ValueError`` naming the file (and the line
+    or the entry) for a file that is not TOML or an entry of another shape."""
     if not path.is_file():
         return {}
+    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{path.relative_to(REPO_ROOT)}: {err}: fix the TOML there") from None
+        raise ValueError(f"{shown}: {err}: fix the TOML there") from None
+    for cell_id, entry in entries.items():
+        problem = _shape_problem(entry)
+        if problem:
+            raise ValueError(f"{shown}: [{cell_id!r}] {problem}")
+    return entries
 
 
-def translations_for(notebook: str, lang: str = LANG) -> dict[str, dict]:
+def _shape_problem(entry: object) -> str | None:
+    """What is wrong with the shape of one entry, or None."""
+    if not isinstance(entry, Mapping):
+        return "is not a table: write it as a [\"cell id\"] section"
+    if any(not isinstance(entry.get(key, ""), str) for key in ("en", "ko")):
+        return "en and ko must be strings"
+    pairs = entry.get("replace", [])
+    if not isinstance(pairs, list) or any(
+            not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(text, str) for text in pair)
+            for pair in pairs):
+        return "replace must be a list of [English, Korean] pairs of strings"
+    return None
+
+
+def translations_for(notebook: str) -> dict[str, dict]:
     """The entries for ``notebook``: ``common.toml``'s, then the notebook's own (which win)."""
-    return load_translation(translation_path(COMMON, lang)) | load_translation(translation_path(notebook, lang))
+    return load_translation(translation_path(COMMON)) | load_translation(translation_path(notebook))
 
 
 def _first_line(text: str) -> str:
@@ -191,9 +214,12 @@ def translate_cell(cell: nbformat.NotebookNode, entry: dict | None, report: Repo
     """The Korean source of one English cell, noting in ``report`` what is stale, missing or untranslated."""
     where = f"cell {cell.id}"
     if cell.cell_type == "markdown":
-        if entry is None or "ko" not in entry:
+        if entry is None:
             report.missing.append(f"{where} has no translation ({_first_line(cell.source)!r}): "
                                   "`python -m utils.tools.translate --stubs` adds one")
+            return cell.source
+        if "ko" not in entry:
+            report.missing.append(f'{where}: its entry has no "ko" (the Korean text)')
             return cell.source
         if entry.get("en") != source_hash(cell.source):
             report.stale.append(f"{where} is stale: its English changed ({_first_line(cell.source)!r}); update "
@@ -214,6 +240,8 @@ def translate_cell(cell: nbformat.NotebookNode, entry: dict | None, report: Repo
         return cell.source
     pairs = dict((entry or {}).get("replace", []))
     source, used = replace_tokens(cell.source, pairs)
+    if changed_tokens(cell.source, source) is None:  # a Korean "comment" with a newline and code after it
+        report.stale.append(f"{where}: a replacement changes the code, not only a comment or a string")
     for gone in sorted(set(pairs) - used):
         report.stale.append(f"{where}: {_first_line(gone)!r} is no longer in the English code: update or drop it")
     for token in code_tokens(cell.source):
@@ -249,29 +277,41 @@ def english_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("0*.ipynb"))
 
 
-def build(lang: str = LANG, write: bool = True, untranslated: bool = False,
-          out: Path | None = None) -> tuple[list[str], list[Path]]:
-    """Build every notebook of ``lang`` into ``out`` (default ``notebooks/<lang>/``): the problem lines (stale,
-    missing, ``untranslated`` text if asked, a notebook kept because it holds a learner's work) and the notebooks
-    whose file differs from the build (written when ``write``, unless kept)."""
-    problems, differ = [], []
+@dataclass
+class Build:
+    """What a build found: ``problems`` (stale or missing translations, a notebook kept because it holds a
+    learner's work: each fails it), ``untranslated`` (English still there, one line each) and ``changed`` (the
+    notebooks written, or that a build would write)."""
+
+    problems: list[str] = field(default_factory=list)
+    untranslated: list[str] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)
+
+
+def build(write: bool = True, out: Path | None = None) -> Build:
+    """Build every Korean notebook into ``out`` (default ``notebooks/ko/``), writing those that differ when
+    ``write`` (never one that holds a learner's work)."""
+    found = Build()
     for english in english_notebooks():
         nb = nbformat.read(english, as_version=4)
-        translated, report = translate_notebook(nb, translations_for(english.stem, lang))
-        problems += report.lines(f"{translation_path(english.stem, lang).relative_to(REPO_ROOT)}", untranslated)
-        target = (out or lang_dir(lang)) / english.name
+        translated, report = translate_notebook(nb, translations_for(english.stem))
+        name = translation_path(english.stem).relative_to(REPO_ROOT)
+        found.problems += report.lines(str(name))
+        found.untranslated += [f"{name}: {line}" for line in report.untranslated]
+        target = (out or lang_dir()) / english.name
         text = notebook_text(translated)
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
-        differ.append(target)
         why = learners_work(target) if write and target.is_file() else None
         if why:
             shown = target.relative_to(REPO_ROOT) if target.is_relative_to(REPO_ROOT) else target
-            problems.append(f"{shown}: kept as it is: {why}. Keep a copy elsewhere if you want it, delete it "
-                            "(or `git checkout` it), then build again")
-        elif write:
+            found.problems.append(f"{shown}: kept as it is: {why}. Keep a copy elsewhere if you want it, "
+                                  "delete it (or `git checkout` it), then build again")
+            continue
+        if write:
             target.write_text(text, encoding="utf-8")
-    return problems, differ
+        found.changed.append(target)
+    return found
 
 
 def sources_digest(nb: nbformat.NotebookNode) -> str:
@@ -313,14 +353,14 @@ def stub(cell: nbformat.NotebookNode) -> str | None:
     return f"[{json.dumps(cell.id)}]\nreplace = [\n{rows}]\n"
 
 
-def add_stubs(lang: str = LANG) -> list[Path]:
+def add_stubs() -> list[Path]:
     """Append a stub entry for every cell without one to each translation file; the files changed."""
     changed = []
     for english in english_notebooks():
         nb = nbformat.read(english, as_version=4)
         for name, cells in ((COMMON, [c for c in nb.cells if c.id in SHARED_CELLS]),
                             (english.stem, [c for c in nb.cells if c.id not in SHARED_CELLS])):
-            entries, path = translations_for(english.stem, lang), translation_path(name, lang)
+            entries, path = translations_for(english.stem), translation_path(name)
             stubs = [text for cell in cells if cell.id not in entries and (text := stub(cell))]
             if stubs:
                 _append(path, stubs)
@@ -344,16 +384,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.stubs:
             for path in add_stubs():
                 print(f"{path.relative_to(REPO_ROOT)}: stubs added (the English text, to translate)")
-        problems, differ = build(write=not args.check, untranslated=args.untranslated)
+        found = build(write=not args.check)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 1
-    for line in problems:
+    for line in found.problems + ([f"untranslated: {line}" for line in found.untranslated]
+                                  if args.untranslated else []):
         print(line, file=sys.stderr)
-    for path in differ:
+    for path in found.changed:
         print(f"{path.relative_to(REPO_ROOT)}: {'out of date: run make ko' if args.check else 'written'}")
-    failed = [line for line in problems if ": untranslated: " not in line]
-    return 1 if failed or (args.check and differ) else 0
+    return 1 if found.problems or (args.check and found.changed) else 0
 
 
 if __name__ == "__main__":
